@@ -93,34 +93,36 @@ def _messages(error: ValidationError) -> list[str]:
     parts = list(error.absolute_path)
     where = _path(parts) or "(root)"
     keyword = error.validator
-    value = error.validator_value
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    schema: Any = error.schema
     if keyword == "required":
-        present = error.instance if isinstance(error.instance, Mapping) else {}
+        present = instance if isinstance(instance, Mapping) else {}
         return [
             f"`{_path([*parts, name])}`: required property is missing."
             for name in value
             if name not in present
         ]
     if keyword == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        extra = sorted(k for k in error.instance if k not in allowed)
+        allowed = set(schema.get("properties", {}))
+        extra = sorted(k for k in instance if k not in allowed)
         return [
             f"`{_path([*parts, name])}`: unknown property; `{where}` allows only the properties in the schema."
             for name in extra
         ]
     if keyword == "type":
-        return [f"`{where}`: expected {_type_name(value)}, got `{_show(error.instance)}`."]
+        return [f"`{where}`: expected {_type_name(value)}, got `{_show(instance)}`."]
     if keyword == "enum":
         choices = ", ".join(f"`{_show(v)}`" for v in value)
-        return [f"`{where}`: expected one of {choices}, got `{_show(error.instance)}`."]
+        return [f"`{where}`: expected one of {choices}, got `{_show(instance)}`."]
     if keyword == "pattern":
-        return [f"`{where}`: expected a string matching `{value}`, got `{_show(error.instance)}`."]
+        return [f"`{where}`: expected a string matching `{value}`, got `{_show(instance)}`."]
     if keyword == "minItems":
         noun = "item" if value == 1 else "items"
-        return [f"`{where}`: expected at least {value} {noun}, got {len(error.instance)}."]
+        return [f"`{where}`: expected at least {value} {noun}, got {len(instance)}."]
     if keyword == "format":
         kind = {"email": "an email address", "uri": "an absolute URI"}.get(str(value), f"format `{value}`")
-        return [f"`{where}`: expected {kind}, got `{_show(error.instance)}`."]
+        return [f"`{where}`: expected {kind}, got `{_show(instance)}`."]
     detail = error.message.rstrip(".")
     return [f"`{where}`: {detail}."]
 
