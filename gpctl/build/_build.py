@@ -1,0 +1,296 @@
+"""`build()`: frontend, assets, plugin.json and one PyInstaller bundle per target into the project's `dist/`."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+from gpctl import __version__
+from gpctl.build._assets import build_time, copy_assets, run_frontend, write_plugin_json
+from gpctl.build._pyinstaller import drop_internal_links, install_output, run_pyinstaller
+from gpctl.build._settings import imported_top_level, load_settings, source_files
+from gpctl.build._spec import EXCLUDES, NUMPY_MODULES, SpecOptions, render_entry, render_spec
+from gpctl.build._targets import Libc, Target, check_buildable, host_libc, host_target, parse_target
+from gpctl.errors import ProjectError
+from gpctl.project import Project
+
+__all__ = ["ONEFILE_WARNING", "Artifact", "BuildEvent", "BuildResult", "Progress", "build", "work_dir"]
+
+ONEFILE_WARNING = (
+    "--onefile unpacks the whole bundle into a temporary folder on every start (0.6-1.3 s per start), and when "
+    "Grafana kills the plugin (SIGKILL after its grace period) the unpacked folder is left behind; prefer the "
+    "default onedir build."
+)
+
+
+@dataclass(frozen=True)
+class BuildEvent:
+    """One progress report: a step starts, finishes or is skipped, or (with `verbose`) a log line."""
+
+    step: str
+    state: Literal["start", "done", "skipped", "log"]
+    detail: str = ""
+
+
+Progress = Callable[[BuildEvent], None]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """The backend built for one target."""
+
+    target: Target
+    libc: Libc
+    executable: Path
+    contents_dir: Path | None
+    onefile: bool
+    reused: bool
+    """True when the inputs were unchanged and the previous bundle was reused."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    dist_dir: Path
+    plugin_json: Path
+    artifacts: tuple[Artifact, ...]
+    log_path: Path
+    seconds: float
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def executables(self) -> list[Path]:
+        return [a.executable for a in self.artifacts]
+
+
+def work_dir(project: Project) -> Path:
+    """Where gpctl keeps specs, PyInstaller's work files and logs: `<root>/.gpctl/build`."""
+    return project.root / ".gpctl" / "build"
+
+
+def build(
+    project: Project,
+    *,
+    targets: Sequence[str | Target] | None = None,
+    onefile: bool = False,
+    skip_frontend: bool = False,
+    verbose: bool = False,
+    progress: Progress | None = None,
+    libc: Libc | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Build the project's `dist/`: frontend, plugin.json, assets and one backend bundle per target.
+
+    Args:
+        project: the plugin project.
+        targets: `os/arch` strings or `Target`s; default is the host. Only the host can be built.
+        onefile: one self-extracting file instead of an executable plus its contents folder.
+        skip_frontend: do not run `npm run build` even when package.json exists.
+        verbose: report PyInstaller's output lines as `log` events.
+        progress: called with a `BuildEvent` as steps start and finish.
+        libc: `musl` to insist on a musl build (only possible on a musl system).
+        force: rebuild the backend even when its inputs did not change.
+
+    Raises:
+        BuildError: a target cannot be built here, or a build step failed (the message names the log).
+        ProjectError: the project has no `executable` in plugin.json or a bad `[tool.gpctl.build]`.
+    """
+    started = time.monotonic()
+    report = progress or (lambda event: None)
+    chosen = _targets(targets)
+    actual_libc = host_libc()
+    for target in chosen:
+        check_buildable(target, libc=libc)
+    executable = project.executable
+    if not executable:
+        raise ProjectError(
+            f"`{project.plugin_json_path}` has no `executable`, so there is no backend to build.",
+            hint='Add `"backend": true, "executable": "gpx_<name>"` to plugin.json.',
+        )
+    settings = load_settings(project.root / "pyproject.toml")
+    work = work_dir(project)
+    work.mkdir(parents=True, exist_ok=True)
+    log_path = work / "build.log"
+    dist = project.dist_dir
+    when = build_time()
+    warnings = (ONEFILE_WARNING,) if onefile else ()
+    with log_path.open("w", encoding="utf-8") as log:
+        if (project.root / "package.json").is_file() and not skip_frontend:
+            report(BuildEvent("Build the frontend (npm run build)", "start"))
+            run_frontend(project.root, log)
+            report(BuildEvent("Build the frontend (npm run build)", "done"))
+        report(BuildEvent("Write plugin.json and assets", "start"))
+        dist.mkdir(parents=True, exist_ok=True)
+        plugin_json = dist / "plugin.json"
+        write_plugin_json(
+            project.plugin_json_path,
+            plugin_json,
+            version=project.version,
+            plugin_id=project.plugin_id,
+            when=when,
+        )
+        copy_assets(
+            project.root,
+            project.plugin_json_path.parent,
+            dist,
+            version=project.version,
+            plugin_id=project.plugin_id,
+            when=when,
+        )
+        report(BuildEvent("Write plugin.json and assets", "done"))
+        artifacts = []
+        for target in chosen:
+            step = f"Bundle the backend for {target} (PyInstaller)"
+            report(BuildEvent(step, "start"))
+            artifact = _build_target(
+                project,
+                target,
+                libc=actual_libc,
+                onefile=onefile,
+                settings_excludes=_excludes(project, settings.excludes, settings.numpy),
+                hidden_imports=settings.hidden_imports,
+                optimize=settings.optimize,
+                work=work,
+                log=log,
+                when=when,
+                force=force,
+                on_line=_log_reporter(report, step) if verbose else None,
+            )
+            report(
+                BuildEvent(
+                    step, "skipped" if artifact.reused else "done", "unchanged" if artifact.reused else ""
+                )
+            )
+            artifacts.append(artifact)
+    return BuildResult(
+        dist_dir=dist,
+        plugin_json=plugin_json,
+        artifacts=tuple(artifacts),
+        log_path=log_path,
+        seconds=time.monotonic() - started,
+        warnings=warnings,
+    )
+
+
+def _log_reporter(report: Progress, step: str) -> Callable[[str], None]:
+    def on_line(line: str) -> None:
+        report(BuildEvent(step, "log", line))
+
+    return on_line
+
+
+def _targets(targets: Sequence[str | Target] | None) -> list[Target]:
+    if not targets:
+        return [host_target()]
+    chosen = [t if isinstance(t, Target) else parse_target(t) for t in targets]
+    return sorted(set(chosen))
+
+
+def _excludes(project: Project, extra: Sequence[str], numpy: bool | None) -> tuple[str, ...]:
+    excludes = [*EXCLUDES, *extra]
+    if numpy is None:
+        imported = imported_top_level(source_files(project.source_dir))
+        excludes += [name for name in NUMPY_MODULES if name not in imported]
+        if imported & set(NUMPY_MODULES):
+            excludes = [name for name in excludes if name != "numpy"]
+    elif numpy is False:
+        excludes += NUMPY_MODULES
+    return tuple(excludes)
+
+
+def _build_target(
+    project: Project,
+    target: Target,
+    *,
+    libc: Libc,
+    onefile: bool,
+    settings_excludes: Sequence[str],
+    hidden_imports: Sequence[str],
+    optimize: int,
+    work: Path,
+    log: IO[str],
+    when: float,
+    force: bool,
+    on_line: Callable[[str], None] | None,
+) -> Artifact:
+    executable = project.executable or ""
+    name = target.executable_name(executable)
+    contents = target.contents_dir_name(executable)
+    tdir = work / (target.suffix if libc == "glibc" else f"{target.suffix}_{libc}")
+    tdir.mkdir(parents=True, exist_ok=True)
+    entry = tdir / "gpctl_entry.py"
+    build_info = {"pluginID": project.plugin_id, "version": project.version, "time": str(int(when * 1000))}
+    strip_tool = shutil.which("strip") if sys.platform.startswith("linux") else None
+    options = SpecOptions(
+        entry=entry,
+        pathex=[project.source_dir],
+        name=name,
+        contents_directory=contents,
+        onefile=onefile,
+        excludes=settings_excludes,
+        hidden_imports=hidden_imports,
+        strip_dir=tdir / "stripped" if strip_tool else None,
+        strip_tool=strip_tool or "strip",
+        optimize=optimize,
+    )
+    spec_text = render_spec(options)
+    entry_text = render_entry(project.plugin_ref, build_info)
+    digest = _inputs_digest(project, spec_text, render_entry(project.plugin_ref, {**build_info, "time": ""}))
+    stamp = tdir / "inputs.sha256"
+    out = tdir / "out"
+    built = out / name
+    dist_exe = project.dist_dir / name
+    if (
+        not force
+        and stamp.is_file()
+        and stamp.read_text() == digest
+        and built.exists()
+        and dist_exe.is_file()
+    ):
+        return _artifact(project, target, libc, name, contents, onefile, reused=True)
+    stamp.unlink(missing_ok=True)
+    entry.write_text(entry_text, encoding="utf-8")
+    spec = tdir / f"{name}.spec"
+    spec.write_text(spec_text, encoding="utf-8")
+    if built.is_dir():
+        shutil.rmtree(built)
+    run_pyinstaller(spec, out_dir=out, work_dir=tdir / "pyinstaller", log=log, on_line=on_line)
+    if not onefile and target.os == "linux":
+        drop_internal_links(built / contents)
+    install_output(built, project.dist_dir, executable=name, contents_dir=contents, onefile=onefile)
+    stamp.write_text(digest)
+    return _artifact(project, target, libc, name, contents, onefile, reused=False)
+
+
+def _artifact(
+    project: Project, target: Target, libc: Libc, name: str, contents: str, onefile: bool, *, reused: bool
+) -> Artifact:
+    return Artifact(
+        target=target,
+        libc=libc,
+        executable=project.dist_dir / name,
+        contents_dir=None if onefile else project.dist_dir / contents,
+        onefile=onefile,
+        reused=reused,
+    )
+
+
+def _inputs_digest(project: Project, spec_text: str, entry_text: str) -> str:
+    """A hash of everything the bundle depends on that can change between two builds on this machine."""
+    sha = hashlib.sha256()
+    for part in (__version__, sys.version, sys.executable, spec_text, entry_text):
+        sha.update(part.encode() + b"\0")
+    sdk_dir = Path(__file__).resolve().parents[1] / "sdk"
+    roots = [(project.source_dir, source_files(project.source_dir)), (sdk_dir, source_files(sdk_dir))]
+    for root, files in roots:
+        for path in files:
+            sha.update(path.relative_to(root).as_posix().encode() + b"\0")
+            sha.update(hashlib.sha256(path.read_bytes()).digest())
+    sha.update(project.plugin_json_path.read_bytes())
+    sha.update((project.root / "pyproject.toml").read_bytes())
+    return sha.hexdigest()

@@ -1,0 +1,108 @@
+"""`[tool.gpctl.build]` in pyproject.toml: what the bundle includes beyond the plugin's own imports.
+
+    [tool.gpctl.build]
+    excludes = ["sqlite3"]          # more modules to leave out
+    hidden-imports = ["my.plugin"]  # modules PyInstaller cannot see (dynamic imports)
+    numpy = "auto"                  # "auto" | true | false: bundle numpy/pandas/polars
+    optimize = 0                    # Python -O level of the bundled bytecode (0, 1 or 2)
+
+`numpy = "auto"` bundles numpy (and pandas/polars when imported) only when the plugin's own sources import one of
+them: a plugin that builds frames from lists does not pay numpy's 40 MiB and ~45 ms per start.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gpctl.errors import ProjectError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["BuildSettings", "imported_top_level", "load_settings", "source_files"]
+
+_KEYS = {"excludes", "hidden-imports", "numpy", "optimize"}
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    excludes: tuple[str, ...] = ()
+    hidden_imports: tuple[str, ...] = ()
+    numpy: bool | None = None
+    """`None` is "auto"."""
+    optimize: int = 0
+
+
+def load_settings(pyproject: Path) -> BuildSettings:
+    """Read `[tool.gpctl.build]` from `pyproject`; missing keys keep their defaults.
+
+    Raises:
+        ProjectError: an unknown key or a value of the wrong type.
+    """
+    data: dict[str, Any] = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    table = data.get("tool", {}).get("gpctl", {}).get("build", {})
+    where = f"`tool.gpctl.build` in `{pyproject}`"
+    if not isinstance(table, dict):
+        raise ProjectError(f"{where} must be a table.")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ProjectError(
+            f"{where} has unknown key `{unknown[0]}`; known keys: {', '.join(f'`{k}`' for k in sorted(_KEYS))}."
+        )
+    numpy = table.get("numpy", "auto")
+    if numpy not in ("auto", True, False):
+        raise ProjectError(f'{where}: `numpy` must be `"auto"`, `true` or `false`; found `{numpy}`.')
+    optimize = table.get("optimize", 0)
+    if optimize not in (0, 1, 2):
+        raise ProjectError(f"{where}: `optimize` must be 0, 1 or 2; found `{optimize}`.")
+    return BuildSettings(
+        excludes=_strings(table.get("excludes", []), f"{where}: `excludes`"),
+        hidden_imports=_strings(table.get("hidden-imports", []), f"{where}: `hidden-imports`"),
+        numpy=None if numpy == "auto" else bool(numpy),
+        optimize=int(optimize),
+    )
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProjectError(f"{where} must be a list of module names.")
+    return tuple(value)
+
+
+def source_files(source_dir: Path) -> list[Path]:
+    """Every file under `source_dir` that can change the bundle, sorted (no caches, no hidden folders)."""
+    if not source_dir.is_dir():
+        return []
+    files = []
+    for path in source_dir.rglob("*"):
+        parts = path.relative_to(source_dir).parts
+        if any(p == "__pycache__" or p.startswith(".") or p.endswith(".egg-info") for p in parts):
+            continue
+        if path.is_file() and path.suffix not in {".pyc", ".pyo"}:
+            files.append(path)
+    return sorted(files)
+
+
+def imported_top_level(files: Iterable[Path]) -> set[str]:
+    """Top-level package names imported anywhere in the given Python files (syntax errors are skipped)."""
+    names: set[str] = set()
+    for path in files:
+        if path.suffix != ".py":
+            continue
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.partition(".")[0])
+    return names
