@@ -1,0 +1,162 @@
+"""Render a plugin project from a template: check the answers, derive the names, run cookiecutter, record answers."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gpctl import __version__
+from gpctl.errors import TemplateError
+from gpctl.scaffold._names import (
+    check_name,
+    check_org,
+    check_plugin_id,
+    executable_name,
+    kebab_case,
+    normalize_id,
+    package_name,
+)
+from gpctl.scaffold._templates import COMMON, KINDS, template_dir, templates_root
+
+__all__ = ["ANSWERS_FILE", "QUESTIONS", "Question", "check_answer", "plan", "render"]
+
+ANSWERS_FILE = ".gpctl-answers.json"
+"""Written at the project root: the template, the gpctl version and the answers, for a later `gpctl update`."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question a template asks; `required` questions have no default."""
+
+    key: str
+    prompt: str
+    flag: str
+    required: bool
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("name", "Plugin name", "--name", required=True),
+    Question("org", "Organization (your grafana.com slug)", "--org", required=True),
+    Question("description", "Description", "--description", required=False),
+)
+
+_DESCRIPTIONS = {
+    "datasource": "{name} data source for Grafana, with a Python backend.",
+    "app": "{name} app for Grafana, with a Python backend.",
+    "streaming": "{name} streaming data source for Grafana, with a Python backend (Grafana Live).",
+}
+
+
+def check_answer(key: str, value: str) -> str:
+    """Check one answer (`name`, `org` or `description`) and return it cleaned; raise `TemplateError` if bad."""
+    if key == "name":
+        return check_name(value)
+    if key == "org":
+        return check_org(value)
+    if key == "description":
+        return " ".join(value.split())
+    raise TemplateError(f"Unknown question `{key}`; the questions are `name`, `org` and `description`.")
+
+
+def plan(kind: str, answers: Mapping[str, str], *, no_input: bool = True) -> dict[str, Any]:
+    """Check `answers` for template `kind` and return the full cookiecutter context (answers + derived names).
+
+    Args:
+        kind: `datasource`, `app` or `streaming`.
+        answers: `name`, `org` and optionally `description`.
+        no_input: fill unanswered optional questions with their defaults (as `--no-input` does); when False,
+            every question must have been answered by the caller (an interactive front end asks them all).
+
+    Raises:
+        TemplateError: unknown template, missing or bad answer, or an id Grafana would reject.
+    """
+    template_dir(kind)
+    unknown = sorted(set(answers) - {q.key for q in QUESTIONS})
+    if unknown:
+        raise TemplateError(
+            f"Unknown answer `{unknown[0]}`; the questions are `name`, `org` and `description`."
+        )
+    for question in QUESTIONS:
+        if question.key not in answers and (question.required or not no_input):
+            raise TemplateError(f"`{question.flag}` is required; pass it, or answer the prompt.")
+    name = check_answer("name", answers["name"])
+    org = check_answer("org", answers["org"])
+    description = check_answer("description", answers.get("description", "")) or _DESCRIPTIONS[kind].format(
+        name=name
+    )
+    plugin_type = KINDS[kind]
+    plugin_id = check_plugin_id(normalize_id(name, org, plugin_type))
+    return {
+        "kind": kind,
+        "plugin_name": name,
+        "org": org,
+        "description": description,
+        "plugin_id": plugin_id,
+        "plugin_type": plugin_type,
+        "package_name": package_name(name),
+        "executable": executable_name(name),
+        "npm_name": kebab_case(name) or plugin_id,
+        "gpctl_version": __version__,
+        "year": str(datetime.date.today().year),
+        "project_dir": plugin_id,
+    }
+
+
+def render(
+    kind: str,
+    dest: Path | str | None,
+    answers: Mapping[str, str],
+    *,
+    force: bool = False,
+    no_input: bool = True,
+) -> Path:
+    """Render template `kind` into `dest` (default `./<plugin-id>`) and return the project's path.
+
+    Example:
+        >>> render("datasource", tmp / "weather", {"name": "Weather", "org": "acme"})  # doctest: +SKIP
+        PosixPath('.../weather')
+
+    Raises:
+        TemplateError: bad answers (see `plan`), `dest` is a file or a non-empty directory (without `force`),
+            or cookiecutter failed.
+    """
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.generate import generate_context, generate_files
+
+    context = plan(kind, answers, no_input=no_input)
+    target = (Path.cwd() / context["plugin_id"] if dest is None else Path(dest)).absolute()
+    if target.exists() and not target.is_dir():
+        raise TemplateError(f"`{target}` is a file; choose a directory for the new plugin.")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise TemplateError(f"Directory `{target}` is not empty; pass --force to overwrite.")
+    context["project_dir"] = target.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    root = templates_root()
+    try:
+        for layer in (root / COMMON, template_dir(kind)):
+            full = generate_context(context_file=str(layer / "cookiecutter.json"), extra_context=context)
+            full["cookiecutter"]["_template"] = str(layer)
+            generate_files(
+                repo_dir=layer,
+                context=full,
+                output_dir=target.parent,
+                overwrite_if_exists=True,
+                accept_hooks=False,
+            )
+    except CookiecutterException as exc:
+        raise TemplateError(f"Rendering template `{kind}` into `{target}` failed: {exc}.") from exc
+    record = {
+        "template": kind,
+        "gpctl_version": __version__,
+        "answers": {
+            key: context[k]
+            for key, k in (("name", "plugin_name"), ("org", "org"), ("description", "description"))
+        },
+        "plugin_id": context["plugin_id"],
+    }
+    (target / ANSWERS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return target

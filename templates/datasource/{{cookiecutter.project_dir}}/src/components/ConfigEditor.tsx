@@ -1,0 +1,49 @@
+import React, { ChangeEvent } from 'react';
+import { InlineField, Input, SecretInput } from '@grafana/ui';
+import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+
+import { MyDataSourceOptions, MySecureJsonData } from '../types';
+
+type Props = DataSourcePluginOptionsEditorProps<MyDataSourceOptions, MySecureJsonData>;
+
+export function ConfigEditor({ options, onOptionsChange }: Props) {
+  const { jsonData, secureJsonFields } = options;
+  const secureJsonData = (options.secureJsonData || {}) as MySecureJsonData;
+
+  const onUrlChange = (event: ChangeEvent<HTMLInputElement>) => {
+    onOptionsChange({ ...options, jsonData: { ...jsonData, url: event.target.value } });
+  };
+
+  // The API key is a secure field: Grafana encrypts it and only the backend can read it.
+  const onApiKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
+    onOptionsChange({ ...options, secureJsonData: { api_key: event.target.value } });
+  };
+
+  const onResetApiKey = () => {
+    onOptionsChange({
+      ...options,
+      secureJsonFields: { ...secureJsonFields, api_key: false },
+      secureJsonData: { ...secureJsonData, api_key: '' },
+    });
+  };
+
+  return (
+    <>
+      <InlineField label="URL" labelWidth={14} tooltip="Base URL of the API the backend calls">
+        <Input id="config-editor-url" onChange={onUrlChange} value={jsonData.url || ''} placeholder="https://api.example.com" width={40} />
+      </InlineField>
+      <InlineField label="API key" labelWidth={14} tooltip="Sent to the API by the backend only">
+        <SecretInput
+          required
+          id="config-editor-api-key"
+          isConfigured={Boolean(secureJsonFields?.api_key)}
+          value={secureJsonData.api_key || ''}
+          placeholder="Enter your API key"
+          width={40}
+          onReset={onResetApiKey}
+          onChange={onApiKeyChange}
+        />
+      </InlineField>
+    </>
+  );
+}
