@@ -1,0 +1,66 @@
+"""Grafana data frames: build them from Python data and encode them exactly as the Go SDK does.
+
+Importing this package is cheap: pyarrow and numpy are imported only when a field is built or a frame encoded.
+
+Building:
+    `Field(name, values, labels=None, config=None, *, type=None, nullable=None)` takes lists (None → null), numpy
+    arrays (any numeric dtype, `datetime64` of any unit, masked arrays), pyarrow arrays, pandas or polars Series;
+    `Frame(name, *fields, ref_id=None, meta=None)` checks that fields are equally long. `Frame.from_pandas`,
+    `Frame.from_polars`, `Frame.from_arrow` and `Frame.from_records` build whole frames; `Frame.to_pandas` goes back.
+    `long_to_wide`, `wide_to_long`, `wide_to_multi` and `multi_to_wide` reshape time series.
+
+Encoding (for the runtime):
+    - `encode_frames(frames, format="arrow"|"json", *, ref_id=None) -> list[bytes]` — the `DataResponse.frames` of
+      a QueryData response: one Arrow IPC file per frame for `format="arrow"` (request format ARROW, the default),
+      one frame JSON document (IncludeAll) per frame for `format="json"` (then set the response format to JSON).
+      `ref_id` fills the refId of frames that have none.
+    - `StreamPacketEncoder().encode(frame) -> bytes` — `StreamPacket.data` for RunStream: schema and data for the
+      first frame (and whenever the schema changes), data only afterwards.
+    - `Frame.to_arrow()`, `Frame.to_json(include="all"|"data"|"schema")`, and their decoders
+      `Frame.from_arrow_bytes(b)`, `Frame.from_json(b, schema=None)`.
+
+Errors: every problem raises `FrameError` (a `ValueError`) naming the field and the reason.
+"""
+
+from __future__ import annotations
+
+from gpctl.sdk.data._config import DataLink, EnumConfig, FieldConfig, Threshold, Thresholds
+from gpctl.sdk.data._errors import FrameError
+from gpctl.sdk.data._field import Field
+from gpctl.sdk.data._frame import Frame, Include
+from gpctl.sdk.data._meta import (
+    DataTopic,
+    FrameMeta,
+    FrameType,
+    InspectType,
+    Notice,
+    NoticeSeverity,
+    QueryStat,
+    VisType,
+)
+from gpctl.sdk.data._types import FieldType
+from gpctl.sdk.data._wire import FrameFormat, StreamPacketEncoder, encode_frames
+
+__all__ = [
+    "DataLink",
+    "DataTopic",
+    "EnumConfig",
+    "Field",
+    "FieldConfig",
+    "FieldType",
+    "Frame",
+    "FrameError",
+    "FrameFormat",
+    "FrameMeta",
+    "FrameType",
+    "Include",
+    "InspectType",
+    "Notice",
+    "NoticeSeverity",
+    "QueryStat",
+    "StreamPacketEncoder",
+    "Threshold",
+    "Thresholds",
+    "VisType",
+    "encode_frames",
+]
