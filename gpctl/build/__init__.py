@@ -11,6 +11,7 @@ zips = package(project)            # <id>-<version>.<os>_<arch>.zip and <id>-<ve
 from __future__ import annotations
 
 from gpctl.build._build import ONEFILE_WARNING, Artifact, BuildEvent, BuildResult, Progress, build, work_dir
+from gpctl.build._package import Package, package, package_all
 from gpctl.build._spec import SpecOptions, render_entry, render_spec
 from gpctl.build._targets import KNOWN_TARGETS, Target, check_buildable, host_libc, host_target, parse_target
 
@@ -20,6 +21,7 @@ __all__ = [
     "Artifact",
     "BuildEvent",
     "BuildResult",
+    "Package",
     "Progress",
     "SpecOptions",
     "Target",
@@ -27,6 +29,8 @@ __all__ = [
     "check_buildable",
     "host_libc",
     "host_target",
+    "package",
+    "package_all",
     "parse_target",
     "render_entry",
     "render_spec",
