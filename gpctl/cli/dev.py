@@ -1,9 +1,129 @@
-"""`gpctl dev`: placeholder until its issue lands; replaced by the real command."""
+"""`gpctl dev`: serve the project's plugin on a fixed address and reload it on every save."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from gpctl.dev import DevEvent, DevStatus
+
+__all__ = ["format_log_line", "format_status", "register"]
+
+
+def format_status(status: DevStatus) -> str:
+    """Render the one-line status: address, plugin id, reload count, last reload, last error."""
+    last = "-"
+    if status.last_reload_at is not None:
+        last = status.last_reload_at.strftime("%H:%M:%S")
+        if status.last_reload_ms is not None:
+            last += f" ({status.last_reload_ms:.0f} ms)"
+    error = status.last_error or "none"
+    return (
+        f"[{status.state}] {status.address}  {status.plugin_id}  reloads: {status.reloads}  "
+        f"last reload: {last}  last error: {error}"
+    )
+
+
+def format_log_line(line: str) -> str:
+    """Show an hclog JSON line from the plugin as `LEVEL message key=value ...`; other lines unchanged."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(entry, dict) or "@message" not in entry:
+        return line
+    level = str(entry.get("@level", "info")).upper()
+    extras = " ".join(f"{k}={v}" for k, v in entry.items() if not k.startswith("@"))
+    return f"{level:<5} {entry['@message']}" + (f"  {extras}" if extras else "")
 
 
 def register(app: typer.Typer) -> None:
     """Add the `dev` command to `app`."""
+
+    @app.command("dev")
+    def dev(
+        path: Annotated[
+            Path, typer.Argument(help="The plugin project (default: the current directory).")
+        ] = Path(),
+        address: Annotated[
+            str | None,
+            typer.Option(
+                help="HOST:PORT to serve on (default: GF_PLUGIN_GRPC_ADDRESS_<ID>, else a free port)."
+            ),
+        ] = None,
+        reload_dir: Annotated[
+            list[Path] | None,
+            typer.Option("--reload-dir", help="Directory to watch, repeatable (default: pkg/ and src/)."),
+        ] = None,
+        reload_include: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--reload-include", help="Glob of files that trigger a reload, repeatable (adds to *.py)."
+            ),
+        ] = None,
+        reload_exclude: Annotated[
+            list[str] | None,
+            typer.Option("--reload-exclude", help="Glob of files or directories to ignore, repeatable."),
+        ] = None,
+        frontend: Annotated[bool, typer.Option(help="Also run `npm run dev` for the frontend.")] = False,
+        kill_stale: Annotated[
+            bool, typer.Option(help="Kill running copies of the plugin so Grafana restarts them as locators.")
+        ] = True,
+    ) -> None:
+        """Serve the plugin for Grafana and reload it on every save; Ctrl-C stops and cleans up."""
+        import signal
+
+        from gpctl.cli._console import err_console, out_console
+        from gpctl.dev import DevServer
+        from gpctl.project import Project
+
+        out, err = out_console(), err_console()
+        project = Project.find(path)
+        live_update = None
+
+        def on_event(event: DevEvent) -> None:
+            if event.kind == "log":
+                out.print(format_log_line(event.message))
+            elif event.kind == "frontend":
+                out.print(f"frontend | {event.message}")
+            elif event.kind == "error":
+                err.print(f"error: {event.message}")
+            else:
+                out.print(event.message)
+
+        def on_status(status: DevStatus) -> None:
+            if live_update is not None:
+                live_update(format_status(status))
+
+        server = DevServer(
+            project,
+            address=address,
+            reload_dirs=reload_dir or (),
+            reload_includes=reload_include or (),
+            reload_excludes=reload_exclude or (),
+            frontend=frontend,
+            kill_stale=kill_stale,
+            on_event=on_event,
+            on_status=on_status,
+        )
+        signal.signal(signal.SIGTERM, lambda *_: server.stop())
+        out.print(
+            f"gpctl dev: `{project.plugin_id}` on {server.status.address}; "
+            f"Grafana loading `{project.dist_dir}` connects here."
+        )
+        if out.is_terminal:
+            from rich.live import Live
+            from rich.text import Text
+
+            with Live(
+                Text(format_status(server.status)), console=out, auto_refresh=False, transient=True
+            ) as live:
+                live_update = lambda text: live.update(Text(text), refresh=True)  # noqa: E731
+                server.run()
+        else:
+            server.run()
+        out.print("gpctl dev stopped; dev files removed.")

@@ -1,0 +1,65 @@
+"""The entry the dev launcher in `dist/` runs: locator mode while `gpctl dev` runs, the real plugin otherwise.
+
+The launcher is `#!/bin/sh` + `exec <python> -m gpctl.dev._launcher "$0" <project root>`. With `argv[0]` set to the
+launcher's own path, `gpctl.sdk.serve` finds `standalone.txt` and `pid.txt` next to it: while the dev server
+lives it prints the dev server's address and serves nothing (locator mode); when `pid.txt` is stale it serves the
+project's plugin normally, so leftover files never break Grafana. The plugin is imported only in that second case.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["locator_active", "main"]
+
+
+def locator_active(directory: Path, plugin_id: str) -> bool:
+    """Tell whether `directory` points at a live dev server (mirrors the SDK's locator check)."""
+    from gpctl.dev._files import address_env_var
+
+    has_address = (
+        bool(os.environ.get(address_env_var(plugin_id))) or _read(directory / "standalone.txt") != ""
+    )
+    if not has_address:
+        return False
+    pid_text = _read(directory / "pid.txt")
+    if not pid_text:
+        return True
+    try:
+        os.kill(int(pid_text), 0)
+    except PermissionError:
+        return True
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def main(argv: list[str]) -> None:
+    """Serve as Grafana expects; `argv` is `[launcher path, project root, *Grafana's args]`."""
+    launcher, root = Path(argv[0]), Path(argv[1])
+    sys.argv = [str(launcher), *argv[2:]]
+    from gpctl.project import Project, load_entry
+    from gpctl.sdk import App, Datasource, serve
+
+    project = Project.find(root)
+    plugin: Any
+    if locator_active(launcher.parent, project.plugin_id):
+        kind = App if project.plugin_type == "app" else Datasource
+        plugin = kind(project.plugin_id)
+    else:
+        plugin = load_entry(project.plugin_ref, project.source_dir)
+    serve(plugin)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

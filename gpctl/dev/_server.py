@@ -1,0 +1,261 @@
+"""`gpctl dev`'s supervisor: serve the plugin on a fixed address and swap in new code on every save.
+
+The plugin runs in a worker process (`gpctl.sdk.serve_standalone`). A spare worker is always warming up (Python,
+gRPC, the frame encoder and the plugin's third-party imports already loaded). On a change the spare imports the
+new code and binds the same address next to the serving worker (`SO_REUSEPORT`, as gRPC sets it by default); only
+once it listens is the old worker stopped, so a broken save never takes the server down: the old code keeps
+answering, the error is reported, and the next good save recovers. Where both cannot bind at once, the old worker is
+stopped first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from gpctl.dev._files import DevFiles, choose_address, kill_running
+from gpctl.dev._frontend import Frontend
+from gpctl.dev._watch import WatchSpec, watch_changes
+from gpctl.dev._workers import Activation, WorkerProcess
+from gpctl.errors import DevError, GpctlError
+from gpctl.project import Project
+
+__all__ = ["DevEvent", "DevServer", "DevStatus"]
+
+
+@dataclass(frozen=True)
+class DevStatus:
+    """What the status line shows."""
+
+    address: str
+    plugin_id: str
+    state: str = "starting"
+    """`starting`, `serving`, `error` (the last load failed; older code may still serve), or `stopped`."""
+    reloads: int = 0
+    last_reload_at: datetime | None = None
+    last_reload_ms: float | None = None
+    last_error: str | None = None
+    serving: bool = False
+
+
+@dataclass(frozen=True)
+class DevEvent:
+    """Something to show: `kind` is `log`, `frontend`, `change`, `ready`, `reloaded`, `error` or `info`."""
+
+    kind: str
+    message: str
+
+
+class DevServer:
+    """Runs a project's plugin for development; `run()` blocks until `stop()` (or Ctrl-C in the caller)."""
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        address: str | None = None,
+        reload_dirs: Sequence[Path] = (),
+        reload_includes: Sequence[str] = (),
+        reload_excludes: Sequence[str] = (),
+        frontend: bool = False,
+        kill_stale: bool = True,
+        on_event: Callable[[DevEvent], None] | None = None,
+        on_status: Callable[[DevStatus], None] | None = None,
+        activate_timeout: float = 60.0,
+    ) -> None:
+        self.project = project
+        self.status = DevStatus(choose_address(project.plugin_id, address), project.plugin_id)
+        self.files = DevFiles(project, self.status.address)
+        self.watch = WatchSpec.for_project(
+            project.root,
+            [project.source_dir, project.plugin_json_path.parent],
+            reload_dirs=reload_dirs,
+            reload_includes=reload_includes,
+            reload_excludes=reload_excludes,
+        )
+        if not self.watch.dirs:
+            raise DevError(f"Nothing to watch: `{project.source_dir}` does not exist.")
+        self._frontend = Frontend(project.root, self._emit) if frontend else None
+        self._kill_stale = kill_stale
+        self._on_event = on_event
+        self._on_status = on_status
+        self._timeout = activate_timeout
+        self._active: WorkerProcess | None = None
+        self._spare: WorkerProcess | None = None
+        self._preload: list[str] = []
+        self._overlap = sys.platform != "win32"
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._closed = False
+        self._ever_served = False
+        self._no_pycache = Path(tempfile.gettempdir()) / f"gpctl-dev-{os.getpid()}-no-pycache"
+
+    # -- events -------------------------------------------------------------------------------------------------
+
+    def _emit(self, event: DevEvent) -> None:
+        if self._on_event is not None:
+            self._on_event(event)
+
+    def _set(self, **changes: object) -> None:
+        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
+        if self._on_status is not None:
+            self._on_status(self.status)
+
+    # -- workers --------------------------------------------------------------------------------------------------
+
+    def _spawn(self) -> WorkerProcess:
+        env = dict(os.environ)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # A pycache prefix that never exists: edited modules are always compiled from source, since a .pyc
+        # written in the same second for a same-size file would look up to date.
+        env["PYTHONPYCACHEPREFIX"] = str(self._no_pycache)
+        return WorkerProcess(
+            cwd=self.project.root,
+            preload=self._preload,
+            env=env,
+            on_log=lambda line: self._emit(DevEvent("log", line)),
+            on_exit=self._worker_exited,
+        )
+
+    def _worker_exited(self, worker: WorkerProcess, code: int) -> None:
+        with self._lock:
+            if worker is not self._active or self._closed:
+                return
+            self._active = None
+            message = f"The plugin worker exited with code {code}; save a file to start it again."
+            self._set(state="error", serving=False, last_error=message)
+        self._emit(DevEvent("error", message))
+
+    def _command(self) -> dict[str, str]:
+        return {
+            "ref": self.project.plugin_ref,
+            "source": str(self.project.source_dir),
+            "root": str(self.project.root),
+            "address": self.status.address,
+        }
+
+    def _take_spare(self) -> WorkerProcess:
+        spare, self._spare = self._spare, None
+        return spare if spare is not None and spare.process.poll() is None else self._spawn()
+
+    def reload(self, changed: Sequence[Path] = ()) -> bool:
+        """Start the current code on the dev address; return whether it serves now (errors become events)."""
+        with self._lock:
+            started = time.perf_counter()
+            if (
+                any(p.name in {"pyproject.toml", "plugin.json"} for p in changed)
+                and not self._reload_project()
+            ):
+                return False
+            worker = self._take_spare()
+            if self._active is not None and not self._overlap:
+                self._active.stop()
+                self._active = None
+            result = worker.activate(self._command(), self._timeout)
+            if not result.ok and result.stage == "serve" and self._active is not None and self._overlap:
+                self._overlap = False  # the address cannot be shared: stop the old worker first from now on
+                self._active.stop()
+                self._active = None
+                worker = self._spawn()
+                result = worker.activate(self._command(), self._timeout)
+            self._finish(worker, result, started)
+            self._spare = self._spawn()
+            return result.ok
+
+    def _finish(self, worker: WorkerProcess, result: Activation, started: float) -> None:
+        if not result.ok:
+            self._set(state="error", last_error=result.message)
+            self._emit(DevEvent("error", result.message))
+            return
+        old, self._active = self._active, worker
+        if old is not None:
+            old.stop()
+        self._preload = result.modules
+        elapsed = (time.perf_counter() - started) * 1000.0
+        first, self._ever_served = not self._ever_served, True
+        self._set(
+            state="serving",
+            serving=True,
+            reloads=self.status.reloads + (0 if first else 1),
+            last_reload_at=datetime.now(),
+            last_reload_ms=elapsed,
+            last_error=None,
+        )
+        verb = "Serving" if first else "Reloaded"
+        self._emit(
+            DevEvent(
+                "ready" if first else "reloaded", f"{verb} `{self.project.plugin_ref}` in {elapsed:.0f} ms."
+            )
+        )
+
+    def _reload_project(self) -> bool:
+        try:
+            project = Project.find(self.project.root)
+        except GpctlError as exc:
+            self._set(state="error", last_error=exc.message)
+            self._emit(DevEvent("error", exc.message))
+            return False
+        self.project = project
+        self.files.project = project
+        self.files.refresh_plugin_json()
+        return True
+
+    # -- lifecycle ------------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Write the dist files, start the frontend if asked, and serve the current code."""
+        self.files.write()
+        if self._kill_stale:
+            kill_running(self.files.launcher)
+        if self._frontend is not None:
+            self._frontend.start()
+        self._spare = self._spawn()
+        self.reload()
+
+    def run(self) -> None:
+        """Serve and reload on changes until `stop()` is called; always cleans up."""
+        try:
+            self.start()
+            for changed in watch_changes(self.watch, self._stop):
+                shown = ", ".join(_relative(p, self.project.root) for p in changed[:3])
+                self._emit(DevEvent("change", f"Changed: {shown}{' ...' if len(changed) > 3 else ''}"))
+                self.reload(changed)
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        """Make `run()` return (thread-safe)."""
+        self._stop.set()
+
+    def close(self) -> None:
+        """Stop every process and remove the dist files (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._stop.set()
+            for worker in (self._spare, self._active):
+                if worker is not None:
+                    worker.stop()
+            self._spare = self._active = None
+            launcher = self.files.launcher if self.project.executable else None
+            self.files.remove()
+            if launcher is not None and self._kill_stale:
+                kill_running(launcher)  # Grafana restarts the plugin, now in normal mode
+            if self._frontend is not None:
+                self._frontend.stop()
+            self._set(state="stopped", serving=False)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,133 @@
+"""The `gpctl dev` worker process: warm up, wait for the go signal, import the plugin, serve it.
+
+Run as `python -m gpctl.dev._worker [MODULE ...]`. The supervisor starts a spare worker ahead of time; it imports
+`gpctl.sdk`, gRPC, the frame encoder and the third-party MODULEs the previous plugin version used, then waits. On a
+reload the supervisor writes one JSON line to its stdin, `{"ref": "weather.plugin:ds", "source": "...", "address":
+"127.0.0.1:PORT"}`; the worker imports the plugin and serves it with `gpctl.sdk.serve_standalone` on that address.
+
+It reports on its original stdout with JSON lines: `{"event": "loaded", "modules": [...]}`, `{"event": "ready",
+"address": ...}` or `{"event": "error", "stage": "load" | "serve", "message": ...}`. Everything the plugin prints
+goes to stderr, which the supervisor shows. The worker stops on SIGTERM, or when its stdin closes (supervisor gone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["describe_error", "main"]
+
+
+def describe_error(exc: BaseException, ref: str, root: Path) -> str:
+    """Describe an error raised while importing the plugin in one short sentence naming the user's file and line."""
+    from gpctl.errors import GpctlError
+
+    if isinstance(exc, GpctlError):
+        return exc.message
+    where: tuple[str, int | None] | None = None
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+        detail = f"{type(exc).__name__}: {exc.msg}"
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if _inside(frame.filename, root):
+                where = (frame.filename, frame.lineno)
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    location = ""
+    if where is not None:
+        name = Path(where[0])
+        shown = name.relative_to(root) if _inside(str(name), root) else name
+        location = f" (`{shown.as_posix()}`, line {where[1]})"
+    return f"Cannot load `{ref}`: {detail.rstrip('.')}{location}."
+
+
+def _inside(filename: str, root: Path) -> bool:
+    try:
+        Path(filename).resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _warm_up(modules: list[str]) -> None:
+    import gpctl.sdk  # noqa: F401 - the runtime and gRPC
+
+    with contextlib.suppress(Exception):
+        from gpctl.sdk.data import Field, Frame
+
+        Frame("warm-up", Field("x", [1.0])).to_arrow()
+    for name in modules:
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
+
+
+def _third_party_modules(before: set[str], root: Path) -> list[str]:
+    names = set()
+    for name in set(sys.modules) - before:
+        top = name.partition(".")[0]
+        module = sys.modules.get(top)
+        filename = getattr(module, "__file__", None)
+        if module is None or top.startswith("_") or (filename and _inside(filename, root)):
+            continue
+        names.add(top)
+    return sorted(names)
+
+
+def _watch_stdin() -> None:
+    sys.stdin.read()
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def main(argv: list[str]) -> int:
+    """Run the worker; returns the exit code."""
+    report: IO[str] = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # plugin output goes to stderr; stdout carries only this protocol
+
+    def send(event: dict[str, Any]) -> None:
+        report.write(json.dumps(event) + "\n")
+        report.flush()
+
+    _warm_up(argv)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    command = json.loads(line)
+    threading.Thread(target=_watch_stdin, name="gpctl-dev-stdin", daemon=True).start()
+    ref, source, address = command["ref"], Path(command["source"]), command["address"]
+    root = Path(command.get("root", source)).resolve()
+    before = set(sys.modules)
+    try:
+        from gpctl.project import load_entry
+
+        plugin = load_entry(ref, source)
+    except BaseException as exc:  # any user error, SystemExit included, must reach the supervisor
+        send({"event": "error", "stage": "load", "message": describe_error(exc, ref, root)})
+        return 1
+    send({"event": "loaded", "modules": _third_party_modules(before, root)})
+    from gpctl.sdk import serve_standalone
+
+    try:
+        serve_standalone(plugin, address, ready=lambda bound: send({"event": "ready", "address": bound}))
+    except BaseException as exc:
+        message = (str(exc).strip() or type(exc).__name__).rstrip(".")
+        send(
+            {
+                "event": "error",
+                "stage": "serve",
+                "message": f"Cannot serve `{ref}` on `{address}`: {message}.",
+            }
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
