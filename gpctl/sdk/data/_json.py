@@ -207,7 +207,13 @@ def _decode_field(spec: Spec, column: list[Any], entity: Any, nano: Any) -> Fiel
                 floats[row] = value
         array = _array(name, floats, pa.float32() if ftype is FieldType.FLOAT32 else pa.float64())
     elif ftype is FieldType.JSON:
-        array = pa.array([None if v is None else json.dumps(v).encode() for v in column], type=pa.binary())
+        array = pa.array(
+            [
+                None if v is None else json.dumps(v, separators=(",", ":"), ensure_ascii=False).encode()
+                for v in column
+            ],
+            type=pa.binary(),
+        )
     elif ftype.is_numeric or ftype is FieldType.ENUM:
         ints = [int(v) if isinstance(v, str) else v for v in column]
         array = _array(name, ints, pa.uint16() if ftype is FieldType.ENUM else None, ftype)
