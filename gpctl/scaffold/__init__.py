@@ -17,8 +17,16 @@ from gpctl.scaffold._names import (
     package_name,
     snake_case,
 )
-from gpctl.scaffold._render import ANSWERS_FILE, QUESTIONS, Question, check_answer, plan, render
-from gpctl.scaffold._templates import KINDS, templates_root
+from gpctl.scaffold._render import (
+    ANSWERS_FILE,
+    QUESTIONS,
+    Question,
+    check_answer,
+    default_description,
+    plan,
+    render,
+)
+from gpctl.scaffold._templates import KINDS, template_dir, templates_root
 
 __all__ = [
     "ANSWERS_FILE",
@@ -27,6 +35,7 @@ __all__ = [
     "QUESTIONS",
     "Question",
     "check_answer",
+    "default_description",
     "executable_name",
     "kebab_case",
     "normalize_id",
@@ -34,5 +43,6 @@ __all__ = [
     "plan",
     "render",
     "snake_case",
+    "template_dir",
     "templates_root",
 ]

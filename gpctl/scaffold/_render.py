@@ -22,7 +22,7 @@ from gpctl.scaffold._names import (
 )
 from gpctl.scaffold._templates import COMMON, KINDS, template_dir, templates_root
 
-__all__ = ["ANSWERS_FILE", "QUESTIONS", "Question", "check_answer", "plan", "render"]
+__all__ = ["ANSWERS_FILE", "QUESTIONS", "Question", "check_answer", "default_description", "plan", "render"]
 
 ANSWERS_FILE = ".gpctl-answers.json"
 """Written at the project root: the template, the gpctl version and the answers, for a later `gpctl update`."""
@@ -34,14 +34,15 @@ class Question:
 
     key: str
     prompt: str
+    label: str
     flag: str
     required: bool
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("name", "Plugin name", "--name", required=True),
-    Question("org", "Organization (your grafana.com slug)", "--org", required=True),
-    Question("description", "Description", "--description", required=False),
+    Question("name", "Plugin name", "plugin name", "--name", required=True),
+    Question("org", "Organization (your grafana.com slug)", "organization", "--org", required=True),
+    Question("description", "Description", "description", "--description", required=False),
 )
 
 _DESCRIPTIONS = {
@@ -49,6 +50,11 @@ _DESCRIPTIONS = {
     "app": "{name} app for Grafana, with a Python backend.",
     "streaming": "{name} streaming data source for Grafana, with a Python backend (Grafana Live).",
 }
+
+
+def default_description(kind: str, name: str) -> str:
+    """The description used when none is given, e.g. `Weather data source for Grafana, with a Python backend.`"""
+    return _DESCRIPTIONS[kind].format(name=name)
 
 
 def check_answer(key: str, value: str) -> str:
@@ -82,11 +88,11 @@ def plan(kind: str, answers: Mapping[str, str], *, no_input: bool = True) -> dic
         )
     for question in QUESTIONS:
         if question.key not in answers and (question.required or not no_input):
-            raise TemplateError(f"`{question.flag}` is required; pass it, or answer the prompt.")
+            raise TemplateError(f"The {question.label} is missing; pass `{question.flag}`.")
     name = check_answer("name", answers["name"])
     org = check_answer("org", answers["org"])
-    description = check_answer("description", answers.get("description", "")) or _DESCRIPTIONS[kind].format(
-        name=name
+    description = check_answer("description", answers.get("description", "")) or default_description(
+        kind, name
     )
     plugin_type = KINDS[kind]
     plugin_id = check_plugin_id(normalize_id(name, org, plugin_type))
