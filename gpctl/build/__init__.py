@@ -11,6 +11,7 @@ zips = package(project)            # <id>-<version>.<os>_<arch>.zip and <id>-<ve
 from __future__ import annotations
 
 from gpctl.build._build import ONEFILE_WARNING, Artifact, BuildEvent, BuildResult, Progress, build, work_dir
+from gpctl.build._ci import RUNNERS, Runner, render_github_workflow, write_github_workflow
 from gpctl.build._package import Package, package, package_all
 from gpctl.build._spec import SpecOptions, render_entry, render_spec
 from gpctl.build._targets import KNOWN_TARGETS, Target, check_buildable, host_libc, host_target, parse_target
@@ -18,11 +19,13 @@ from gpctl.build._targets import KNOWN_TARGETS, Target, check_buildable, host_li
 __all__ = [
     "KNOWN_TARGETS",
     "ONEFILE_WARNING",
+    "RUNNERS",
     "Artifact",
     "BuildEvent",
     "BuildResult",
     "Package",
     "Progress",
+    "Runner",
     "SpecOptions",
     "Target",
     "build",
@@ -33,6 +36,8 @@ __all__ = [
     "package_all",
     "parse_target",
     "render_entry",
+    "render_github_workflow",
     "render_spec",
     "work_dir",
+    "write_github_workflow",
 ]

@@ -50,6 +50,7 @@ def package(
     sign_options: Mapping[str, Any] | None = None,
     out_dir: Path | None = None,
     variant: str | None = None,
+    dist: Path | None = None,
 ) -> list[Path]:
     """Zip `dist/` into `<id>-<version>.<os>_<arch>.zip` per built target plus `<id>-<version>.zip`.
 
@@ -60,6 +61,7 @@ def package(
         out_dir: where the zips go; default `<root>/packages`.
         variant: a build variant such as `musl`: per-arch zips are named `<id>-<version>.<os>_<arch>_<variant>.zip`
             and no all-arch zip is written.
+        dist: package this folder instead of the project's `dist/` (e.g. a CI artifact).
 
     Returns:
         The zip paths, per-arch first, then the all-arch zip.
@@ -67,10 +69,10 @@ def package(
     Raises:
         BuildError: `dist/` is not built, holds no executable, or has a link pointing outside it.
     """
-    return [
-        p.zip_path
-        for p in package_all(project, sign=sign, sign_options=sign_options, out_dir=out_dir, variant=variant)
-    ]
+    packages = package_all(
+        project, sign=sign, sign_options=sign_options, out_dir=out_dir, variant=variant, dist=dist
+    )
+    return [p.zip_path for p in packages]
 
 
 def package_all(
@@ -80,9 +82,10 @@ def package_all(
     sign_options: Mapping[str, Any] | None = None,
     out_dir: Path | None = None,
     variant: str | None = None,
+    dist: Path | None = None,
 ) -> list[Package]:
     """Like `package()`, returning checksums and targets as well."""
-    dist = project.dist_dir
+    dist = dist or project.dist_dir
     plugin_json = dist / "plugin.json"
     if not plugin_json.is_file():
         raise BuildError(f"`{plugin_json}` does not exist; run `gpctl build` first.")
