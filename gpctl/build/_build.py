@@ -15,7 +15,7 @@ from gpctl import __version__
 from gpctl.build._assets import build_time, copy_assets, run_frontend, write_plugin_json
 from gpctl.build._pyinstaller import drop_internal_links, install_output, run_pyinstaller
 from gpctl.build._settings import imported_top_level, load_settings, source_files
-from gpctl.build._spec import EXCLUDES, NUMPY_MODULES, SpecOptions, render_entry, render_spec
+from gpctl.build._spec import EXCLUDES, OPTIONAL_MODULES, SpecOptions, render_entry, render_spec
 from gpctl.build._targets import Libc, Target, check_buildable, host_libc, host_target, parse_target
 from gpctl.errors import ProjectError
 from gpctl.project import Project
@@ -152,7 +152,7 @@ def build(
                 target,
                 libc=actual_libc,
                 onefile=onefile,
-                settings_excludes=_excludes(project, settings.excludes, settings.numpy),
+                settings_excludes=_excludes(project, settings.excludes, settings.hidden_imports),
                 hidden_imports=settings.hidden_imports,
                 optimize=settings.optimize,
                 work=work,
@@ -191,16 +191,13 @@ def _targets(targets: Sequence[str | Target] | None) -> list[Target]:
     return sorted(set(chosen))
 
 
-def _excludes(project: Project, extra: Sequence[str], numpy: bool | None) -> tuple[str, ...]:
-    excludes = [*EXCLUDES, *extra]
-    if numpy is None:
-        imported = imported_top_level(source_files(project.source_dir))
-        excludes += [name for name in NUMPY_MODULES if name not in imported]
-        if imported & set(NUMPY_MODULES):
-            excludes = [name for name in excludes if name != "numpy"]
-    elif numpy is False:
-        excludes += NUMPY_MODULES
-    return tuple(excludes)
+def _excludes(project: Project, extra: Sequence[str], hidden_imports: Sequence[str]) -> tuple[str, ...]:
+    """The spec's excludes: the slim list, the optional modules the plugin does not import, and `extra`."""
+    wanted = imported_top_level(source_files(project.source_dir)) | {
+        h.partition(".")[0] for h in hidden_imports
+    }
+    optional = [name for name in OPTIONAL_MODULES if name not in wanted]
+    return (*EXCLUDES, *optional, *extra)
 
 
 def _build_target(

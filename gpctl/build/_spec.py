@@ -16,7 +16,7 @@ __all__ = [
     "DROP_BINARIES",
     "DROP_DATAS",
     "EXCLUDES",
-    "NUMPY_MODULES",
+    "OPTIONAL_MODULES",
     "STRIP_BINARIES",
     "SpecOptions",
     "render_entry",
@@ -99,8 +99,8 @@ EXCLUDES: tuple[str, ...] = (
 )
 """Modules left out of every bundle."""
 
-NUMPY_MODULES: tuple[str, ...] = ("numpy", "pandas", "polars", "scipy")
-"""Left out too when the plugin's own code imports none of them (`[tool.gpctl.build] numpy = "auto"`)."""
+OPTIONAL_MODULES: tuple[str, ...] = ("pandas", "polars", "scipy", "yaml")
+"""Optional imports of pyarrow and numpy, left out unless the plugin's own code imports them."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",

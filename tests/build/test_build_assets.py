@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gpctl.build._assets import build_time, copy_assets, fill_placeholders, write_plugin_json
+from gpctl.build._build import _excludes
+from gpctl.build._settings import imported_top_level, load_settings, source_files
+from gpctl.errors import BuildError, ProjectError
+from gpctl.project import Project
+
+
+def test_placeholders() -> None:
+    text = "%PLUGIN_ID% %VERSION% %TODAY%"
+    assert fill_placeholders(text, version="1.2.3", plugin_id="a-b-datasource", when=1700000000) == (
+        "a-b-datasource 1.2.3 2023-11-14"
+    )
+
+
+def test_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_time() == 1700000000.0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BuildError) as info:
+        build_time()
+    assert (
+        str(info.value) == "`SOURCE_DATE_EPOCH` must be an integer (seconds since 1970); found `yesterday`."
+    )
+
+
+def test_plugin_json_and_assets_are_reproducible(project: Project, tmp_path: Path) -> None:
+    outputs = []
+    for n in range(2):
+        dist = tmp_path / f"dist{n}"
+        data = write_plugin_json(
+            project.plugin_json_path,
+            dist / "plugin.json",
+            version="1.2.3",
+            plugin_id=project.plugin_id,
+            when=0,
+        )
+        assert data["info"]["version"] == "1.2.3"
+        assert data["info"]["updated"] == "1970-01-01"
+        copied = copy_assets(
+            project.root, project.root / "src", dist, version="1.2.3", plugin_id=project.plugin_id, when=0
+        )
+        assert [p.name for p in copied] == ["README.md", "CHANGELOG.md", "LICENSE", "img"]
+        assert (dist / "README.md").read_text() == "# Weather 1.2.3\n"
+        assert (dist / "img" / "logo.svg").is_file()
+        outputs.append(
+            {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+        )
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0]["plugin.json"])["executable"] == "gpx_weather"
+
+
+def test_settings_defaults_and_errors(project_dir: Path) -> None:
+    pyproject = project_dir / "pyproject.toml"
+    settings = load_settings(pyproject)
+    assert (settings.excludes, settings.hidden_imports, settings.optimize) == ((), (), 0)
+    pyproject.write_text(pyproject.read_text() + '\n[tool.gpctl.build]\nexcludes = ["numpy"]\noptimize = 2\n')
+    settings = load_settings(pyproject)
+    assert (settings.excludes, settings.optimize) == (("numpy",), 2)
+    pyproject.write_text(pyproject.read_text() + "strip = true\n")
+    with pytest.raises(ProjectError) as info:
+        load_settings(pyproject)
+    assert str(info.value) == (
+        f"`tool.gpctl.build` in `{pyproject}` has unknown key `strip`; "
+        "known keys: `excludes`, `hidden-imports`, `optimize`."
+    )
+
+
+def test_optional_modules_follow_the_plugin_imports(project: Project) -> None:
+    assert {"pandas", "polars", "yaml"} <= set(_excludes(project, (), ()))
+    assert "numpy" not in _excludes(project, (), ())  # frames need numpy
+    plugin = project.source_dir / "weather" / "plugin.py"
+    plugin.write_text("import pandas as pd\nfrom polars import DataFrame\nds = object()\n")
+    excludes = _excludes(project, ("sqlite3",), ("yaml.loader",))
+    assert not {"pandas", "polars", "yaml"} & set(excludes)
+    assert "sqlite3" in excludes
+
+
+def test_source_files_skip_caches(project: Project) -> None:
+    cache = project.source_dir / "weather" / "__pycache__"
+    cache.mkdir()
+    (cache / "plugin.cpython-311.pyc").write_bytes(b"")
+    files = [p.relative_to(project.source_dir).as_posix() for p in source_files(project.source_dir)]
+    assert files == ["weather/__init__.py", "weather/plugin.py"]
+    assert imported_top_level([project.source_dir / "weather" / "plugin.py"]) == set()
