@@ -190,6 +190,12 @@ def _from_python(name: str, values: Any, ftype: FieldType | None) -> Any:
         if isinstance(first, str):
             return pa.array(values, type=pa.string())
         return _pa_array(name, values, pa.uint16())
+    if ftype is not None and ftype.is_numeric and not ftype.value.startswith("float"):
+        try:  # infer first so that a cast to an integer type checks for lost fractions and overflow
+            inferred = pa.array(values)
+        except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            return _pa_array(name, values, ARROW_TYPES[ftype])
+        return inferred if pa.types.is_null(inferred.type) else _cast(name, inferred, ARROW_TYPES[ftype])
     if ftype is not None:
         return _pa_array(name, values, ARROW_TYPES[ftype])
     first = next((v for v in values if v is not None), None)
@@ -211,6 +217,10 @@ def _pa_array(name: str, values: Any, arrow_type: Any) -> Any:
 
 def _json_bytes(name: str, value: Any) -> bytes:
     if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            json.loads(bytes(value))
+        except ValueError as exc:
+            raise FrameError(f"Field `{name}` holds bytes that are not valid JSON: {_reason(exc)}.") from exc
         return bytes(value)
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
