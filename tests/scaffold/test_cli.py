@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+RunCli = Callable[..., Any]
 
 NEXT_STEPS = """
 Next steps:
@@ -20,7 +24,7 @@ Next steps:
 """
 
 
-def test_new_datasource_no_input(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_new_datasource_no_input(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run_cli("new", "datasource", "weather", "--name", "Weather", "--org", "acme", "--no-input")
     assert result.exit_code == 0
@@ -35,7 +39,9 @@ def test_new_datasource_no_input(run_cli, tmp_path: Path, monkeypatch: pytest.Mo
     )
 
 
-def test_default_directory_is_the_plugin_id(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_default_directory_is_the_plugin_id(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = run_cli("new", "app", "--name", "Weather", "--org", "acme", "--no-input")
     assert result.exit_code == 0
@@ -45,7 +51,7 @@ def test_default_directory_is_the_plugin_id(run_cli, tmp_path: Path, monkeypatch
     assert (tmp_path / "acme-weather-app" / "pkg" / "weather" / "plugin.py").is_file()
 
 
-def test_bad_name(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_name(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", "datasource", str(tmp_path / "x"), "--name", "!!!", "--org", "acme", "--no-input")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -55,7 +61,7 @@ def test_bad_name(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
     assert not (tmp_path / "x").exists()
 
 
-def test_bad_org(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_org(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli(
         "new", "datasource", str(tmp_path / "x"), "--name", "Weather", "--org", "@#", "--no-input"
     )
@@ -67,13 +73,13 @@ def test_bad_org(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     )
 
 
-def test_missing_name_with_no_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_name_with_no_input(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", "app", str(tmp_path / "x"), "--org", "acme", "--no-input")
     assert result.exit_code == 1
     assert result.stderr == "error: The plugin name is missing; pass `--name`.\n"
 
 
-def test_existing_directory(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_existing_directory(run_cli: RunCli, tmp_path: Path) -> None:
     target = tmp_path / "busy"
     target.mkdir()
     (target / "keep.txt").write_text("x")
@@ -90,7 +96,7 @@ def test_existing_directory(run_cli, tmp_path: Path) -> None:  # type: ignore[no
     assert (target / "src" / "plugin.json").is_file()
 
 
-def test_unknown_template(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_template(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", "panel", str(tmp_path / "x"), "--name", "Weather", "--org", "acme")
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -105,8 +111,8 @@ class _Terminal(io.StringIO):
 
 
 def test_prompts_ask_for_what_flags_leave_out(
-    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sys.stdin", _Terminal("!!!\nSky Watch\n\n"))
     result = run_cli("new", "datasource", str(tmp_path / "sky"), "--org", "acme")
     assert result.exit_code == 0, result.stderr
