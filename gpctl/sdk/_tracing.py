@@ -1,0 +1,152 @@
+"""Request metadata from Grafana (tenant, logger parameters, trace context) and optional OpenTelemetry tracing.
+
+Grafana may send these gRPC metadata keys with a request (protocol.md §3.3):
+
+- `tenantid`: the tenant in a multi-tenant Grafana; part of the instance key;
+- `loggerparamsctxmetadata` (may repeat): `key:::value` pairs that belong on every log line of the request;
+- `traceparent` (W3C) or `uber-trace-id` (Jaeger): the parent span.
+
+Tracing is on only when Grafana passes `GF_INSTANCE_OTLP_ADDRESS` to the plugin **and** the OpenTelemetry packages
+are installed (`pip install gpctl[otel]`); otherwise `Tracer.span()` costs nothing. Spans are exported over
+OTLP/gRPC (insecure) under the plugin id as service name, sampled per `GF_INSTANCE_OTLP_SAMPLER_TYPE`
+(`const`, `probabilistic`; others sample everything) and `..._SAMPLER_PARAM`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["RequestLogger", "RequestMetadata", "Tracer"]
+
+logger = logging.getLogger(__name__)
+
+OTLP_ADDRESS = "GF_INSTANCE_OTLP_ADDRESS"
+SAMPLER_TYPE = "GF_INSTANCE_OTLP_SAMPLER_TYPE"
+SAMPLER_PARAM = "GF_INSTANCE_OTLP_SAMPLER_PARAM"
+PROPAGATION = "GF_INSTANCE_OTLP_PROPAGATION"
+
+
+@dataclass(frozen=True)
+class RequestMetadata:
+    """What Grafana said about a request in its gRPC metadata."""
+
+    tenant_id: str = ""
+    logger_params: Mapping[str, str] = field(default_factory=dict)
+    traceparent: str = ""
+    tracestate: str = ""
+    uber_trace_id: str = ""
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str | bytes]] | None) -> RequestMetadata:
+        """Build from gRPC invocation metadata (`context.invocation_metadata()`)."""
+        tenant = traceparent = tracestate = uber = ""
+        params: dict[str, str] = {}
+        for key, raw in pairs or ():
+            value = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+            key = key.lower()
+            if key == "tenantid":
+                tenant = value
+            elif key == "loggerparamsctxmetadata":
+                name, sep, val = value.partition(":::")
+                if sep and name:
+                    params[name] = val
+            elif key == "traceparent":
+                traceparent = value
+            elif key == "tracestate":
+                tracestate = value
+            elif key == "uber-trace-id":
+                uber = value
+        return cls(tenant, params, traceparent, tracestate, uber)
+
+    def as_dict(self) -> dict[str, str]:
+        """The keys `InstanceManager.get()` reads (`tenantid`)."""
+        return {"tenantid": self.tenant_id} if self.tenant_id else {}
+
+    def carrier(self) -> dict[str, str]:
+        """Trace-context headers for an OpenTelemetry propagator."""
+        out = {
+            "traceparent": self.traceparent,
+            "tracestate": self.tracestate,
+            "uber-trace-id": self.uber_trace_id,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A logger adapter adding the request's logger parameters (and tenant) to every record as extra keys."""
+
+    def __init__(self, base: logging.Logger, metadata: RequestMetadata, **extra: Any) -> None:
+        fields: dict[str, Any] = dict(metadata.logger_params)
+        if metadata.tenant_id:
+            fields["tenantID"] = metadata.tenant_id
+        fields.update(extra)
+        super().__init__(base, fields)
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
+        kwargs["extra"] = {**(self.extra or {}), **kwargs.get("extra", {})}
+        return msg, kwargs
+
+
+class Tracer:
+    """Spans for requests when tracing is configured; a no-op otherwise."""
+
+    def __init__(self, tracer: Any = None, propagator: Any = None) -> None:
+        self._tracer = tracer
+        self._propagator = propagator
+
+    @property
+    def enabled(self) -> bool:
+        return self._tracer is not None
+
+    @classmethod
+    def from_env(cls, plugin_id: str, env: Mapping[str, str] | None = None) -> Tracer:
+        """Configure OTLP export from Grafana's variables; disabled without the address or the packages."""
+        env = os.environ if env is None else env
+        address = env.get(OTLP_ADDRESS, "")
+        if not address:
+            return cls()
+        try:
+            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+            from opentelemetry.sdk.resources import Resource
+            from opentelemetry.sdk.trace import TracerProvider
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+            from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, TraceIdRatioBased
+            from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+        except ImportError:
+            logger.warning(
+                "Grafana asked for tracing (`%s` is set) but OpenTelemetry is not installed; "
+                "install `gpctl[otel]` to export spans.",
+                OTLP_ADDRESS,
+            )
+            return cls()
+        kind = env.get(SAMPLER_TYPE, "")
+        try:
+            param = float(env.get(SAMPLER_PARAM, "1") or 1)
+        except ValueError:
+            param = 1.0
+        if kind == "const":
+            root: Any = ALWAYS_ON if param >= 1 else ALWAYS_OFF
+        elif kind == "probabilistic":
+            root = TraceIdRatioBased(param)
+        else:
+            root = ALWAYS_ON
+        provider = TracerProvider(
+            resource=Resource.create({"service.name": plugin_id}), sampler=ParentBased(root)
+        )
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=address, insecure=True)))
+        return cls(provider.get_tracer("gpctl.sdk"), TraceContextTextMapPropagator())
+
+    @contextlib.contextmanager
+    def span(self, name: str, metadata: RequestMetadata, **attributes: Any) -> Iterator[Any]:
+        """Run the block inside a span whose parent is the trace context Grafana sent."""
+        if self._tracer is None:
+            yield None
+            return
+        parent = self._propagator.extract(metadata.carrier()) if self._propagator is not None else None
+        with self._tracer.start_as_current_span(name, context=parent, attributes=attributes) as span:
+            yield span

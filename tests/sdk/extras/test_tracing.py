@@ -1,0 +1,66 @@
+"""Request metadata parsing, the request logger, and the tracer's off switch."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from gpctl.sdk._tracing import RequestLogger, RequestMetadata, Tracer
+
+PAIRS = [
+    ("tenantid", "stack-42"),
+    ("loggerparamsctxmetadata", "dashboardUID:::abc"),
+    ("loggerparamsctxmetadata", "panelID:::7"),
+    ("loggerparamsctxmetadata", "malformed"),
+    ("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+    ("user-agent", "grpc-go/1.83.0"),
+]
+
+
+def test_metadata_from_grpc_pairs() -> None:
+    md = RequestMetadata.from_pairs(PAIRS)
+    assert md.tenant_id == "stack-42"
+    assert md.logger_params == {"dashboardUID": "abc", "panelID": "7"}
+    assert md.as_dict() == {"tenantid": "stack-42"}
+    assert md.carrier() == {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+    assert RequestMetadata.from_pairs(None) == RequestMetadata()
+
+
+def test_request_logger_adds_params(caplog: pytest.LogCaptureFixture) -> None:
+    log = RequestLogger(
+        logging.getLogger("plugin.test"), RequestMetadata.from_pairs(PAIRS), endpoint="queryData"
+    )
+    with caplog.at_level(logging.INFO, "plugin.test"):
+        log.info("Query done.", extra={"rows": 3})
+    record = caplog.records[0]
+    assert record.getMessage() == "Query done."
+    assert (record.dashboardUID, record.panelID, record.tenantID, record.endpoint, record.rows) == (  # type: ignore[attr-defined]
+        "abc",
+        "7",
+        "stack-42",
+        "queryData",
+        3,
+    )
+
+
+def test_tracer_is_off_without_address() -> None:
+    tracer = Tracer.from_env("myorg-test-datasource", {})
+    assert not tracer.enabled
+    with tracer.span("queryData", RequestMetadata()) as span:
+        assert span is None
+
+
+def test_tracer_without_otel_packages_warns_and_stays_off(caplog: pytest.LogCaptureFixture) -> None:
+    try:
+        import opentelemetry.sdk  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("OpenTelemetry is installed here; the off path is what this test checks")
+    tracer = Tracer.from_env("p", {"GF_INSTANCE_OTLP_ADDRESS": "127.0.0.1:4317"})
+    assert not tracer.enabled
+    assert [r.getMessage() for r in caplog.records] == [
+        "Grafana asked for tracing (`GF_INSTANCE_OTLP_ADDRESS` is set) but OpenTelemetry is not installed; "
+        "install `gpctl[otel]` to export spans."
+    ]
