@@ -1,0 +1,120 @@
+"""Reload latency of `gpctl dev`: from writing a changed handler file to the first query answered by the new code.
+
+Starts `gpctl dev` on a copy of the test fixture project, keeps one gRPC connection open (as Grafana does), then 20
+times: rewrites `plugin.py` with a new `VERSION` and queries in a tight loop until the answer carries it. Baseline,
+measured in the same run: a cold start of the same plugin (launch the executable as Grafana does, handshake, first
+query), which is the least a restart-based reload costs before Grafana's 1 s restart tick and any rebuild.
+
+Run: .venv/bin/python benchmarks/reload.py [--edits 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "dev" / "fixtures" / "devloop"
+
+
+def _version(client: object) -> int | None:
+    try:
+        results = client.query("", {"points": 1})  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return int(results["A"].frames[0].field("version").values[0])
+
+
+def _start_dev(project: Path) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gpctl", "dev", str(project), "--no-kill-stale"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    address = ""
+    assert process.stdout is not None
+    for line in process.stdout:
+        found = re.search(r" on (\S+); Grafana", line)
+        if found:
+            address = found.group(1)
+        if line.startswith("Serving"):
+            return process, address
+    raise SystemExit(f"gpctl dev did not start: exit code {process.wait()}")
+
+
+def _cold_start(project: Path, runs: int) -> list[float]:
+    from gpctl.dev import executable_name
+    from gpctl.launch import launch_plugin
+
+    launcher = project / "dist" / executable_name("gpx_devloop")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with launch_plugin(launcher) as plugin:
+            client = plugin.client()
+            assert _version(client) is not None
+            times.append((time.perf_counter() - started) * 1000.0)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=20)
+    args = parser.parse_args()
+    from gpctl.sdk.testing import PluginClient
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "devloop"
+        shutil.copytree(FIXTURE, project)
+        handler = project / "pkg" / "devloop" / "plugin.py"
+        source = handler.read_text(encoding="utf-8")
+        process, address = _start_dev(project)
+        latencies, failures = [], 0
+        try:
+            with PluginClient.connect(address) as client:
+                assert _version(client) == 1
+                for edit in range(2, args.edits + 2):
+                    time.sleep(0.3)  # let the spare worker warm up, as between two human saves
+                    started = time.perf_counter()
+                    handler.write_text(source.replace("VERSION = 1", f"VERSION = {edit}"), encoding="utf-8")
+                    while (seen := _version(client)) != edit:
+                        failures += seen is None
+                        time.sleep(0.001)
+                    latencies.append((time.perf_counter() - started) * 1000.0)
+        finally:
+            process.terminate()
+            process.wait(10)
+        shutil.rmtree(project / "dist", ignore_errors=True)
+        # Baseline: cold start of the same plugin through the dev launcher (no dev server: normal serving).
+        from gpctl.dev import DevFiles
+        from gpctl.project import Project
+
+        files = DevFiles(Project.find(project), "127.0.0.1:1")
+        files.write()
+        (project / "dist" / "standalone.txt").unlink()
+        (project / "dist" / "pid.txt").unlink()
+        cold = _cold_start(project, 5)
+        files.remove()
+
+    quantiles = statistics.quantiles(latencies, n=10)
+    p50, p90 = statistics.median(latencies), quantiles[8]
+    cold_p50 = statistics.median(cold)
+    print(f"reload: {len(latencies)} edits, write -> first query answered by the new code")
+    print(f"  p50 {p50:7.1f} ms   p90 {p90:7.1f} ms   min {min(latencies):6.1f}   max {max(latencies):6.1f}")
+    print(f"  failed queries while reloading: {failures}")
+    print(f"baseline: cold start (exec, handshake, first query), median of {len(cold)}: {cold_p50:7.1f} ms")
+    print(
+        f"ratio: cold start / reload p50 = {cold_p50 / p50:.1f}x (Grafana's restart path adds up to 1000 ms more)"
+    )
+
+
+if __name__ == "__main__":
+    main()
