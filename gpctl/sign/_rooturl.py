@@ -51,7 +51,11 @@ def root_url_matches(specs: Sequence[str], root_url: str, signature_type: str) -
     target = normalize_root_url(root_url)
     wanted = _request_uri(target)
     for spec in specs:
-        if _request_uri(spec) == wanted:
+        try:
+            exact = _request_uri(spec) == wanted
+        except ValueError:  # Go's url.Parse accepts glob characters such as `[` in hosts; Python's does not
+            exact = False
+        if exact:
             return True
         if signature_type == "private-glob" and glob_to_regex(spec).fullmatch(target):
             return True
