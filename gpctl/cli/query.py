@@ -46,8 +46,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Send a query (or --health, --resource) to the dev server or a built executable."""
         from gpctl.cli._console import out_console
-        from gpctl.dev import _query
-        from gpctl.dev._render import render_response
+        from gpctl.dev import (
+            QueryRequest,
+            health_json,
+            load_settings,
+            open_client,
+            parse_model,
+            parse_time_range,
+            query_json,
+            render_response,
+            resource_json,
+        )
         from gpctl.project import Project
 
         if dev and exe is not None:
@@ -55,23 +64,24 @@ def register(app: typer.Typer) -> None:
         if health and resource is not None:
             raise typer.BadParameter("Use either --health or --resource, not both.")
         out = out_console()
-        request = _query.QueryRequest(_query.parse_model(model), ref, query_type, time_from, time_to)
-        options = _query.load_settings(settings)
+        request = QueryRequest(parse_model(model), ref, query_type, time_from, time_to)
+        parse_time_range(time_from, time_to)  # report a bad time before connecting
+        options = load_settings(settings)
         dev_dir = None if exe is not None else Project.find(project).dist_dir
-        with _query.open_client(dev_dir=dev_dir, executable=exe, settings=options) as client:
+        with open_client(dev_dir=dev_dir, executable=exe, settings=options) as client:
             if health:
-                result = _query.health_json(client)
+                result = health_json(client)
                 failed = result["status"] != "OK"
                 text = f"Health: {result['status']}: {result['message']}"
             elif resource is not None:
-                result = _query.resource_json(client, resource, method=method, body=(data or "").encode())
+                result = resource_json(client, resource, method=method, body=(data or "").encode())
                 failed = result["status"] >= 400
                 body = result["body"]
                 text = f"{result['status']}\n" + (
                     body if isinstance(body, str) else json.dumps(body, indent=2)
                 )
             else:
-                result = _query.query_json(client, request)
+                result = query_json(client, request)
                 failed = any("error" in entry for entry in result["results"].values())
                 text = None
         if as_json:

@@ -124,9 +124,10 @@ def open_client(
         raise DevError(
             "Say where the plugin runs: `--dev` for the dev server or `--exe PATH` for an executable."
         )
+    address = read_address(dev_dir)
     from gpctl.sdk.testing import PluginClient
 
-    with PluginClient.connect(read_address(dev_dir), **kwargs) as client:
+    with PluginClient.connect(address, **kwargs) as client:
         yield client
 
 

@@ -73,6 +73,7 @@ class DevServer:
         self.project = project
         self.status = DevStatus(choose_address(project.plugin_id, address), project.plugin_id)
         self.files = DevFiles(project, self.status.address)
+        self.files.launcher  # noqa: B018 - raises DevError now when plugin.json declares no executable
         self.watch = WatchSpec.for_project(
             project.root,
             [project.source_dir, project.plugin_json_path.parent],
