@@ -24,6 +24,8 @@ Errors: every problem raises `FrameError` (a `ValueError`) naming the field and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from gpctl.sdk.data._config import DataLink, EnumConfig, FieldConfig, Threshold, Thresholds
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
@@ -40,6 +42,9 @@ from gpctl.sdk.data._meta import (
 )
 from gpctl.sdk.data._types import FieldType
 from gpctl.sdk.data._wire import FrameFormat, StreamPacketEncoder, encode_frames
+
+if TYPE_CHECKING:
+    from gpctl.sdk.data._timeseries import long_to_wide, multi_to_wide, wide_to_long, wide_to_multi
 
 __all__ = [
     "DataLink",
@@ -63,4 +68,18 @@ __all__ = [
     "Thresholds",
     "VisType",
     "encode_frames",
+    "long_to_wide",
+    "multi_to_wide",
+    "wide_to_long",
+    "wide_to_multi",
 ]
+
+_TIMESERIES = ("long_to_wide", "multi_to_wide", "wide_to_long", "wide_to_multi")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TIMESERIES:  # imported on first use: it needs numpy
+        from gpctl.sdk.data import _timeseries
+
+        return getattr(_timeseries, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
