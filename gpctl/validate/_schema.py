@@ -23,6 +23,14 @@ SCHEMA_SOURCE = (
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+_PATTERN_MEANINGS = {
+    "id": "a lowercase id `<org>-<name>-<type>` ending in `-app`, `-panel` or `-datasource`",
+    "version": "a semver version such as `1.0.0`, or `%VERSION%`",
+    "updated": "a date `YYYY-MM-DD`, or `%TODAY%`",
+    "grafanaDependency": "a semver range such as `>=12.3.0`",
+    "grafanaVersion": "a version such as `12.3`",
+    "pascalName": "a PascalCase name such as `WeatherDatasource`",
+}
 _TYPE_NAMES = {
     "string": "a string",
     "boolean": "a boolean",
@@ -116,7 +124,9 @@ def _messages(error: ValidationError) -> list[str]:
         choices = ", ".join(f"`{_show(v)}`" for v in value)
         return [f"`{where}`: expected one of {choices}, got `{_show(instance)}`."]
     if keyword == "pattern":
-        return [f"`{where}`: expected a string matching `{value}`, got `{_show(instance)}`."]
+        last = next((p for p in reversed(parts) if isinstance(p, str)), "")
+        expected = _PATTERN_MEANINGS.get(last, f"a string matching `{value}`")
+        return [f"`{where}`: expected {expected}, got `{_show(instance)}`."]
     if keyword == "minItems":
         noun = "item" if value == 1 else "items"
         return [f"`{where}`: expected at least {value} {noun}, got {len(instance)}."]

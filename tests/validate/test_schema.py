@@ -75,8 +75,8 @@ def test_released_values_are_valid() -> None:
         (
             {"id": "MyPlugin"},
             [
-                "`id`: expected a string matching `^[0-9a-z]+\\-([0-9a-z]+\\-)?(app|panel|datasource)$`, "
-                'got `"MyPlugin"`.'
+                "`id`: expected a lowercase id `<org>-<name>-<type>` ending in `-app`, `-panel` or "
+                '`-datasource`, got `"MyPlugin"`.'
             ],
         ),
         (

@@ -1,0 +1,138 @@
+"""Safe zip inspection: hostile entries are reported and never written; the rest goes into a temp dir only.
+
+Nothing from the archive decides where a file lands: every entry name is checked (no absolute path, no drive,
+no `..`, no NUL, no backslash tricks), symlinks and special files are refused, each file is created with
+`O_EXCL | O_NOFOLLOW` under the temp directory, and the total size is capped against zip bombs.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+__all__ = ["ExtractedZip", "UnsafeEntry", "extract_zip"]
+
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_ENTRIES = 100_000
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UnsafeEntry:
+    """A refused entry: `kind` is `unsafe-path`, `symlink`, `special-file`, `duplicate` or `too-large`."""
+
+    name: str
+    kind: str
+    reason: str
+
+
+@dataclass
+class ExtractedZip:
+    """The safe part of a zip, extracted under `dest`; `unsafe` lists what was refused."""
+
+    dest: Path
+    unsafe: list[UnsafeEntry] = field(default_factory=list)
+
+
+def _unsafe_reason(name: str) -> str | None:
+    if "\x00" in name:
+        return "its name contains a NUL byte"
+    if name.startswith(("/", "\\")) or (len(name) >= 2 and name[1] == ":" and name[0].isalpha()):
+        return "it has an absolute path"
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "its path climbs out of the archive with `..`"
+    return None
+
+
+def _mode_of(info: zipfile.ZipInfo) -> int:
+    unix = info.external_attr >> 16
+    if info.create_system == 3 and unix:
+        return unix
+    # Archives made on Windows carry no Unix mode: regular file, writable unless the DOS read-only bit is set.
+    readonly = info.external_attr & 0x01
+    return (stat.S_IFDIR | 0o755) if info.is_dir() else (stat.S_IFREG | (0o444 if readonly else 0o644))
+
+
+def _classify(info: zipfile.ZipInfo) -> tuple[str, str] | None:
+    reason = _unsafe_reason(info.filename)
+    if reason is not None:
+        return "unsafe-path", reason
+    mode = _mode_of(info)
+    if stat.S_ISLNK(mode):
+        return "symlink", "it is a symbolic link"
+    if info.is_dir():
+        return None
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+        return "special-file", "it is not a regular file"
+    return None
+
+
+def _inside(dest: Path, name: str) -> Path:
+    rel = PurePosixPath(name.replace("\\", "/"))
+    target = dest.joinpath(*[p for p in rel.parts if p not in ("", ".")])
+    if os.path.commonpath([str(dest), str(target)]) != str(dest):  # belt and braces after _unsafe_reason
+        raise ValueError(name)
+    return target
+
+
+def _write(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(target, flags, 0o600)
+    with os.fdopen(fd, "wb") as out, archive.open(info) as src:
+        while chunk := src.read(_CHUNK):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise OverflowError(info.filename)
+            out.write(chunk)
+    target.chmod(stat.S_IMODE(_mode_of(info)) & 0o777)
+
+
+def extract_zip(path: Path, dest: Path) -> ExtractedZip:
+    """Extract the safe entries of the zip at `path` into the existing, empty directory `dest`.
+
+    Raises:
+        zipfile.BadZipFile: `path` is not a zip archive.
+    """
+    dest = dest.resolve()
+    result = ExtractedZip(dest)
+    seen: set[str] = set()
+    budget = [MAX_TOTAL_BYTES]
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            result.unsafe.append(
+                UnsafeEntry(path.name, "too-large", f"it has {len(infos)} entries (limit {MAX_ENTRIES})")
+            )
+            return result
+        for info in infos:
+            problem = _classify(info)
+            if problem is not None:
+                result.unsafe.append(UnsafeEntry(info.filename, *problem))
+                continue
+            key = info.filename.replace("\\", "/").rstrip("/")
+            if key in seen:
+                result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
+                continue
+            seen.add(key)
+            target = _inside(dest, info.filename)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            if target.exists() or target.is_symlink():
+                result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
+                continue
+            try:
+                _write(archive, info, target, budget)
+            except OverflowError:
+                target.unlink(missing_ok=True)
+                limit = MAX_TOTAL_BYTES // 1024**3
+                result.unsafe.append(
+                    UnsafeEntry(info.filename, "too-large", f"the archive expands to more than {limit} GiB")
+                )
+                break
+    return result
