@@ -27,9 +27,11 @@ import asyncio
 import inspect
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
+
+from gpctl.sdk.data import Frame, StreamPacketEncoder
 
 __all__ = [
     "PacketEncoder",
@@ -66,7 +68,7 @@ def encode_json(value: Any) -> bytes:
 
 
 def _is_frame(value: Any) -> bool:
-    return hasattr(value, "to_json") and hasattr(value, "fields")
+    return isinstance(value, Frame)
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,7 @@ class StreamRouter:
 
     async def run_stream(
         self, path: str, data: bytes, headers: Mapping[str, str], ctx: Any
-    ) -> AsyncIterator[bytes]:
+    ) -> AsyncGenerator[bytes, None]:
         """Yield the JSON packets of the stream at `path`; raise `LookupError` when no route matches."""
         found = self.resolve(path)
         if found is None:
@@ -364,16 +366,15 @@ class PacketEncoder:
 
     def __init__(self, pattern: str = "") -> None:
         self.pattern = pattern
-        self._schemas: dict[str, bytes] = {}
+        self._frames: dict[tuple[str, str | None], StreamPacketEncoder] = {}
 
     def encode(self, item: Any) -> bytes:
-        if _is_frame(item):
-            key = f"{getattr(item, 'name', '')}\x00{getattr(item, 'ref_id', '')}"
-            schema = bytes(item.to_json(include="schema"))
-            if self._schemas.get(key) != schema:
-                self._schemas[key] = schema
-                return bytes(item.to_json(include="all"))
-            return bytes(item.to_json(include="data"))
+        if isinstance(item, Frame):
+            key = (item.name, item.ref_id)
+            encoder = self._frames.get(key)
+            if encoder is None:
+                encoder = self._frames[key] = StreamPacketEncoder()
+            return encoder.encode(item)
         if isinstance(item, bytes | bytearray | memoryview):
             raw = bytes(item)
             try:

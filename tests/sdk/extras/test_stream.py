@@ -21,6 +21,7 @@ from gpctl.sdk._stream import (
     SubscribeResult,
     SubscribeStreamRequest,
 )
+from gpctl.sdk.data import Field, Frame
 
 
 @dataclass
@@ -32,23 +33,6 @@ class DsSettings:
 class Ctx:
     datasource_settings: DsSettings | None = field(default_factory=DsSettings)
     plugin_id: str = "myorg-app"
-
-
-class FakeFrame:
-    """Stands in for gpctl.sdk.data.Frame: name + to_json(include=...)."""
-
-    def __init__(self, name: str, columns: list[str], values: list[list[Any]]) -> None:
-        self.name, self.ref_id, self.fields = name, None, columns
-        self.values = values
-
-    def to_json(self, include: str = "all") -> bytes:
-        schema = {"name": self.name, "fields": [{"name": c, "type": "number"} for c in self.fields]}
-        doc: dict[str, Any] = {}
-        if include in ("all", "schema"):
-            doc["schema"] = schema
-        if include in ("all", "data"):
-            doc["data"] = {"values": self.values}
-        return json.dumps(doc).encode()
 
 
 def run(coro: Any) -> Any:
@@ -122,7 +106,7 @@ def test_subscribe_and_publish_handlers_get_params_and_channel() -> None:
         seen.append(req)
         if req.path_params["city"] == "atlantis":
             return SubscribeResult.not_found()
-        return SubscribeResult.ok(initial=FakeFrame("init", ["v"], [[1]]))
+        return SubscribeResult.ok(initial=Frame("init", Field("v", [1.0])))
 
     @route.publish
     def publish(req: PublishStreamRequest, ctx: Ctx) -> PublishResult:
@@ -130,8 +114,13 @@ def test_subscribe_and_publish_handlers_get_params_and_channel() -> None:
 
     ok = run(router.subscribe_stream("live/oslo", b'{"q":1}', {"h": "v"}, Ctx()))
     assert ok.status == "ok"
-    assert json.loads(ok.data) == {"schema": {"name": "init", "fields": [{"name": "v", "type": "number"}]},
-                                   "data": {"values": [[1]]}}  # fmt: skip
+    assert json.loads(ok.data) == {
+        "schema": {
+            "name": "init",
+            "fields": [{"name": "v", "type": "number", "typeInfo": {"frame": "float64"}}],
+        },
+        "data": {"values": [[1.0]]},
+    }
     assert run(router.subscribe_stream("live/atlantis", b"", {}, Ctx())).status == "not_found"
     assert seen[0] == SubscribeStreamRequest(
         "live/oslo", {"city": "oslo"}, b'{"q":1}', {"h": "v"}, "ds/u1/live/oslo"
@@ -171,21 +160,20 @@ def test_frames_carry_schema_first_then_data_only_until_schema_changes() -> None
 
     @router.route("live")
     async def live(req: RunStreamRequest, ctx: Ctx) -> AsyncIterator[Any]:
-        yield FakeFrame("f", ["a"], [[1]])
-        yield FakeFrame("f", ["a"], [[2]])
-        yield FakeFrame("f", ["a", "b"], [[3], [4]])
+        yield Frame("f", Field("a", [1.0]))
+        yield Frame("f", Field("a", [2.0]))
+        yield Frame("g", Field("a", [9.0]))
+        yield Frame("f", Field("a", [3.0]), Field("b", [4.0]))
+        yield Frame("g", Field("a", [10.0]))
         yield {"plain": True}
         yield b'{"raw":1}'
 
     packets = run(collect(router.run_stream("live", b"", {}, Ctx())))
-    assert [sorted(p) for p in packets] == [
-        ["data", "schema"],
-        ["data"],
-        ["data", "schema"],
-        ["plain"],
-        ["raw"],
-    ]
-    assert packets[1] == {"data": {"values": [[2]]}}
+    kinds = [sorted(p) for p in packets]
+    both, data = ["data", "schema"], ["data"]
+    assert kinds == [both, data, both, both, data, ["plain"], ["raw"]]
+    assert packets[1] == {"data": {"values": [[2.0]]}}
+    assert packets[4] == {"data": {"values": [[10.0]]}}
 
 
 def test_invalid_bytes_and_unencodable_items_are_errors() -> None:
