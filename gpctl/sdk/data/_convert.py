@@ -65,7 +65,7 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
     elif isinstance(values, np.ndarray):
         array, declared = _from_numpy(name, values)
     elif module == "pandas":
-        array, declared = _from_pandas(name, values)
+        array, declared = _from_pandas(name, values, ftype)
     elif module == "polars":
         array = _from_polars(name, values)
     elif isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
@@ -152,7 +152,7 @@ _NS_PER_UNIT = {
 }
 
 
-def _from_pandas(name: str, values: Any) -> tuple[Any, bool]:
+def _from_pandas(name: str, values: Any, ftype: FieldType | None) -> tuple[Any, bool]:
     series = values
     if hasattr(values, "columns"):
         raise FrameError(f"Field `{name}` got a DataFrame; use `Frame.from_pandas(df)` or pass one column.")
@@ -160,6 +160,12 @@ def _from_pandas(name: str, values: Any) -> tuple[Any, bool]:
     kind = getattr(dtype, "kind", "O")
     if isinstance(dtype, np.dtype) and kind in "biufM":
         return _from_numpy(name, series.to_numpy(copy=False))
+    if kind == "O":  # JSON values (dicts, lists) go through the Python path, NaN/None as null
+        missing = np.asarray(series.isna())
+        cells = [None if gone else v for v, gone in zip(series.tolist(), missing.tolist(), strict=True)]
+        first = next((v for v in cells if v is not None), None)
+        if ftype is FieldType.JSON or isinstance(first, (dict, list)):
+            return _from_python(name, cells, FieldType.JSON), False
     declared = type(dtype).__name__ in _PANDAS_MASKED
     try:
         return pa.array(series, from_pandas=True), declared

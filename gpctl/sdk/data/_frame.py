@@ -146,22 +146,33 @@ class Frame:
         name: str = "",
         *,
         index: bool | None = None,
+        categoricals: Literal["string", "enum"] = "string",
         ref_id: str | None = None,
         meta: FrameMeta | None = None,
     ) -> Frame:
-        """Build a frame from a pandas DataFrame; the index becomes the first field unless it is a plain range."""
+        """Build a frame from a pandas DataFrame, one field per column (duplicate column names are kept).
+
+        The index becomes the first field(s) unless it is a plain unnamed `RangeIndex` (force with `index=`).
+        Categorical columns become strings, or enum fields with `categoricals="enum"`.
+        """
         from gpctl.sdk.data._interop import from_pandas
 
-        return from_pandas(df, name, index=index, ref_id=ref_id, meta=meta)
+        return from_pandas(df, name, index=index, categoricals=categoricals, ref_id=ref_id, meta=meta)
 
     @classmethod
     def from_polars(
-        cls, df: Any, name: str = "", *, ref_id: str | None = None, meta: FrameMeta | None = None
+        cls,
+        df: Any,
+        name: str = "",
+        *,
+        categoricals: Literal["string", "enum"] = "string",
+        ref_id: str | None = None,
+        meta: FrameMeta | None = None,
     ) -> Frame:
-        """Build a frame from a polars DataFrame."""
+        """Build a frame from a polars DataFrame; categorical and enum columns as in `from_pandas`."""
         from gpctl.sdk.data._interop import from_polars
 
-        return from_polars(df, name, ref_id=ref_id, meta=meta)
+        return from_polars(df, name, categoricals=categoricals, ref_id=ref_id, meta=meta)
 
     @classmethod
     def from_records(
