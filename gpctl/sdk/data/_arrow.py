@@ -26,7 +26,9 @@ def compact_json(value: Any, what: str) -> bytes:
     """Serialise metadata JSON like Go's `json.Marshal` (compact, no NaN)."""
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-    except (TypeError, ValueError) as exc:
+    except ValueError as exc:
+        raise FrameError(f"The {what} cannot be written as JSON: it holds NaN or an infinity.") from exc
+    except TypeError as exc:
         raise FrameError(f"The {what} cannot be written as JSON: `{exc}`.") from exc
 
 
