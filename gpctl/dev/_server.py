@@ -11,6 +11,7 @@ stopped first.
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import tempfile
 import threading
@@ -177,7 +178,7 @@ class DevServer:
             return
         old, self._active = self._active, worker
         if old is not None:
-            old.stop()
+            old.stop(wait=False)  # SIGTERM now: its connections close and clients reconnect to the new worker
         self._preload = result.modules
         elapsed = (time.perf_counter() - started) * 1000.0
         first, self._ever_served = not self._ever_served, True
@@ -221,15 +222,43 @@ class DevServer:
         self.reload()
 
     def run(self) -> None:
-        """Serve and reload on changes until `stop()` is called; always cleans up."""
+        """Serve and reload on changes until `stop()` is called; always cleans up.
+
+        Watching starts before the first load; changes made during a reload are gathered into one more reload.
+        """
+        changes: queue.Queue[list[Path] | None] = queue.Queue()
+
+        def watch() -> None:
+            try:
+                for batch in watch_changes(self.watch, self._stop):
+                    changes.put(batch)
+            finally:
+                changes.put(None)
+
+        watcher = threading.Thread(target=watch, name="gpctl-dev-watch", daemon=True)
         try:
+            watcher.start()
             self.start()
-            for changed in watch_changes(self.watch, self._stop):
+            while not self._stop.is_set():
+                batch = changes.get()
+                if batch is None:
+                    break
+                pending = set(batch)
+                while not changes.empty():
+                    more = changes.get()
+                    if more is None:
+                        self._stop.set()
+                        break
+                    pending.update(more)
+                if self._stop.is_set():
+                    break
+                changed = sorted(pending)
                 shown = ", ".join(_relative(p, self.project.root) for p in changed[:3])
                 self._emit(DevEvent("change", f"Changed: {shown}{' ...' if len(changed) > 3 else ''}"))
                 self.reload(changed)
         finally:
             self.close()
+            watcher.join(timeout=5)
 
     def stop(self) -> None:
         """Make `run()` return (thread-safe)."""

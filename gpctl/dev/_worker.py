@@ -57,14 +57,27 @@ def _inside(filename: str, root: Path) -> bool:
     return True
 
 
+def _command_waiting() -> bool:
+    if sys.platform == "win32":
+        return False
+    import select
+
+    return bool(select.select([sys.stdin], [], [], 0)[0])
+
+
 def _warm_up(modules: list[str]) -> None:
+    """Import what the next plugin version will need; stop early when the go signal is already waiting."""
     import gpctl.sdk  # noqa: F401 - the runtime and gRPC
 
+    if _command_waiting():
+        return
     with contextlib.suppress(Exception):
         from gpctl.sdk.data import Field, Frame
 
         Frame("warm-up", Field("x", [1.0])).to_arrow()
     for name in modules:
+        if _command_waiting():
+            return
         with contextlib.suppress(BaseException):
             importlib.import_module(name)
 

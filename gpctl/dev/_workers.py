@@ -110,8 +110,11 @@ class WorkerProcess:
                 self.process.wait()
                 return Activation(False, str(event.get("stage", "load")), str(event.get("message", "")))
 
-    def stop(self, timeout: float = 1.0) -> None:
-        """Stop gracefully (SIGTERM), then SIGKILL after `timeout` seconds."""
+    def stop(self, timeout: float = 1.0, *, wait: bool = True) -> None:
+        """Stop gracefully (SIGTERM), then SIGKILL after `timeout` seconds; `wait=False` reaps in the background."""
+        if not wait:
+            threading.Thread(target=self.stop, args=(timeout,), name="gpctl-dev-reap", daemon=True).start()
+            return
         if self.process.poll() is None:
             try:
                 self.process.send_signal(signal.SIGTERM)
