@@ -30,6 +30,10 @@ def encode_json(frame: Frame, include: str = "all", ref_id: str | None = None) -
     try:
         text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except ValueError as exc:
+        raise FrameError(
+            f"Frame `{frame.name}` cannot be written as JSON: its meta or a field config holds NaN or an infinity."
+        ) from exc
+    except TypeError as exc:
         raise FrameError(f"Frame `{frame.name}` cannot be written as JSON: `{exc}`.") from exc
     return text.encode()
 

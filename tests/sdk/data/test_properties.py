@@ -1,0 +1,82 @@
+"""Property tests: any frame survives Arrow and JSON round trips unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gpctl.sdk.data import Field, FieldType, Frame
+
+INT_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64}
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def values_for(ftype: FieldType) -> st.SearchStrategy[Any]:
+    name = ftype.value
+    if name in INT_BITS:
+        bits = INT_BITS[name]
+        return st.integers(-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    if name.startswith("uint"):
+        return st.integers(0, 2 ** int(name[4:]) - 1)
+    if ftype is FieldType.FLOAT32:
+        return st.floats(width=32)
+    if ftype is FieldType.FLOAT64:
+        return st.floats()
+    if ftype is FieldType.STRING:
+        return TEXT
+    if ftype is FieldType.BOOL:
+        return st.booleans()
+    if ftype is FieldType.TIME:
+        return st.integers(-(2**63), 2**63 - 1)
+    if ftype is FieldType.JSON:
+        return JSON_VALUES.map(lambda v: {"v": v})
+    return st.integers(0, 65535)
+
+
+@st.composite
+def fields(draw: st.DrawFn, rows: int) -> Field:
+    ftype = draw(st.sampled_from(list(FieldType)))
+    nullable = draw(st.booleans())
+    cell = values_for(ftype)
+    if nullable:
+        cell = st.none() | cell
+    values = draw(st.lists(cell, min_size=rows, max_size=rows))
+    labels = draw(st.none() | st.dictionaries(TEXT, TEXT, max_size=2))
+    return Field(draw(TEXT), values, labels, type=ftype, nullable=nullable or None)
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> Frame:
+    rows = draw(st.integers(0, 6))
+    items = draw(st.lists(fields(rows), max_size=5))
+    return Frame(draw(TEXT), *items, ref_id=draw(st.none() | st.sampled_from(["A", "B"])))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frames())
+def test_arrow_round_trip(frame: Frame) -> None:
+    assert Frame.from_arrow_bytes(frame.to_arrow()) == frame
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frames())
+def test_json_round_trip(frame: Frame) -> None:
+    assert Frame.from_json(frame.to_json()) == frame
+    assert Frame.from_json(frame.to_json("data"), schema=frame) == frame
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frames())
+def test_arrow_and_json_agree(frame: Frame) -> None:
+    assert Frame.from_arrow_bytes(frame.to_arrow()).to_json() == frame.to_json()
