@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from gpctl.errors import SignError
 from gpctl.sign import SignatureState, build_manifest, sign_directory, verify
 
 MakeDist = Callable[..., Path]
@@ -136,3 +137,27 @@ def _padded_manifest(dist: Path, key_id: str, line_end: str) -> str:
     lines = json.dumps(body, indent=2).splitlines()
     padded = [line + ("  \t" if i % 2 else " ") for i, line in enumerate(lines)]
     return line_end.join(padded) + line_end
+
+
+def test_passphrase_protected_key_is_refused(
+    make_dist: MakeDist, gpg: Callable[..., Any], tmp_path: Path
+) -> None:
+    result = gpg(
+        "--pinentry-mode", "loopback", "--passphrase", "s3cret",
+        "--quick-gen-key", "Protected Key <protected@example.invalid>", "ed25519", "sign", "never",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    exported = gpg(
+        "--armor", "--pinentry-mode", "loopback", "--passphrase", "s3cret",
+        "--export-secret-keys", "protected@example.invalid",
+    ).stdout  # fmt: skip
+    key = tmp_path / "THROWAWAY-PROTECTED-TEST-KEY.private.asc"
+    key.write_text(exported)
+    dist = make_dist()
+    with pytest.raises(SignError) as info:
+        sign_directory(dist, key=key)
+    assert str(info.value).startswith(f"Cannot sign with the key in `{key}`: ")
+    assert info.value.hint == (
+        "gpctl signs only with an unprotected signing key (a throwaway key for tests or private use)."
+    )
+    assert not (dist / "MANIFEST.txt").exists()

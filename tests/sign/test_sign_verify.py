@@ -409,3 +409,36 @@ def test_verify_writes_nothing(make_dist: MakeDist, test_key: Any) -> None:
     before = sorted((p, p.stat().st_mtime_ns) for p in dist.rglob("*"))
     verify(dist, key=test_key.public)
     assert sorted((p, p.stat().st_mtime_ns) for p in dist.rglob("*")) == before
+
+
+def test_local_manifest_fields(make_dist: MakeDist, test_key: Any) -> None:
+    from gpctl.sign._cleartext import decode_cleartext
+
+    dist = make_dist()
+    sign_directory(dist, key=test_key.secret, root_urls=["http://localhost:3000/"])
+    block = decode_cleartext((dist / "MANIFEST.txt").read_bytes())
+    assert block is not None
+    body = json.loads(block.plaintext)
+    assert list(body) == [
+        "manifestVersion",
+        "signatureType",
+        "signedByOrg",
+        "signedByOrgName",
+        "rootUrls",
+        "plugin",
+        "version",
+        "time",
+        "keyId",
+        "files",
+    ]
+    assert {k: body[k] for k in list(body)[:7]} == {
+        "manifestVersion": "2.0.0",
+        "signatureType": "private",
+        "signedByOrg": "myorg",
+        "signedByOrgName": "Example Org Test Key",
+        "rootUrls": ["http://localhost:3000/"],
+        "plugin": "myorg-weather-datasource",
+        "version": "1.2.3",
+    }
+    assert body["keyId"] == test_key.key_id
+    assert sorted(body["files"]) == ["gpx_weather_linux_amd64", "img/logo.svg", "module.js", "plugin.json"]
