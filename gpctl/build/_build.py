@@ -177,6 +177,11 @@ def build(
     )
 
 
+def work_dir_for(work: Path, target: Target, libc: Libc) -> Path:
+    """The folder of one target's spec, entry script and PyInstaller work files."""
+    return work / (target.suffix if libc == "glibc" else f"{target.suffix}_{libc}")
+
+
 def _log_reporter(report: Progress, step: str) -> Callable[[str], None]:
     def on_line(line: str) -> None:
         report(BuildEvent(step, "log", line))
@@ -218,7 +223,7 @@ def _build_target(
     executable = project.executable or ""
     name = target.executable_name(executable)
     contents = target.contents_dir_name(executable)
-    tdir = work / (target.suffix if libc == "glibc" else f"{target.suffix}_{libc}")
+    tdir = work_dir_for(work, target, libc)
     tdir.mkdir(parents=True, exist_ok=True)
     entry = tdir / "gpctl_entry.py"
     build_info = {"pluginID": project.plugin_id, "version": project.version, "time": str(int(when * 1000))}
@@ -252,7 +257,7 @@ def _build_target(
         return _artifact(project, target, libc, name, contents, onefile, reused=True)
     stamp.unlink(missing_ok=True)
     entry.write_text(entry_text, encoding="utf-8")
-    spec = tdir / f"{name}.spec"
+    spec = tdir / f"{Path(name).stem}.spec"
     spec.write_text(spec_text, encoding="utf-8")
     if built.is_dir():
         shutil.rmtree(built)

@@ -115,14 +115,21 @@ def package_all(
         plans.append((None, f"{plugin_id}-{version}.zip", built))
     when = build_time()
     packages = []
+    zipped: dict[tuple[Target, ...], Path] = {}
     for only, zip_name, members in plans:
+        zip_path = out / zip_name
+        same = zipped.get(tuple(members))
+        if same is not None:  # one target: the all-arch zip has exactly the per-arch zip's files
+            shutil.copyfile(same, zip_path)
+            packages.append(_checksums(zip_path, only))
+            continue
         stage = staging_root / (only.suffix if only else "all") / plugin_id
         _stage(dist, stage, common, [(t, _target_files(t, executable)) for t in members])
         if sign:
             sign_directory = importlib.import_module("gpctl.sign").sign_directory
             sign_directory(stage, **dict(sign_options or {}))
-        zip_path = out / zip_name
         write_zip(stage, zip_path, when=when)
+        zipped[tuple(members)] = zip_path
         packages.append(_checksums(zip_path, only))
     return packages
 

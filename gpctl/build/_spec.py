@@ -96,10 +96,20 @@ EXCLUDES: tuple[str, ...] = (
     "pyarrow.interchange",
     "pyarrow._pyarrow_cpp_tests",
     "pyarrow.benchmark",
+    "pyarrow.conftest",
+    "numpy.f2py",
 )
 """Modules left out of every bundle."""
 
-OPTIONAL_MODULES: tuple[str, ...] = ("pandas", "polars", "scipy", "yaml")
+OPTIONAL_MODULES: tuple[str, ...] = (
+    "pandas",
+    "polars",
+    "scipy",
+    "yaml",
+    "requests",
+    "urllib3",
+    "charset_normalizer",
+)
 """Optional imports of pyarrow and numpy, left out unless the plugin's own code imports them."""
 
 DROP_BINARIES: tuple[str, ...] = (

@@ -53,17 +53,15 @@ def channel(uid: str, stream: str) -> str:
     return f"ds/{uid}/live/{stream}"
 
 
-def point(value: float) -> Frame:
+def point(value: float, meta: FrameMeta | None = None) -> Frame:
     """One row: the current time and `value`."""
-    return Frame("signal", Field("time", [datetime.now(timezone.utc)]), Field("value", [value]))
+    return Frame("signal", Field("time", [datetime.now(timezone.utc)]), Field("value", [value]), meta=meta)
 
 
 @ds.query(model=Query)
 async def query(query: DataQuery[Query], ctx: PluginContext[None]) -> Frame:
     """Answer with a first point; `meta.channel` makes Grafana subscribe to the stream."""
-    frame = point(0.0)
-    frame.meta = FrameMeta(channel=channel(ctx.settings.uid, query.model.stream))
-    return frame
+    return point(0.0, FrameMeta(channel=channel(ctx.settings.uid, query.model.stream)))
 
 
 @ds.stream("live/{stream}")
