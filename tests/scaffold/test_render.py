@@ -180,3 +180,15 @@ def test_unknown_template(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as info:
         render("panel", tmp_path / "x", ANSWERS)
     assert str(info.value) == "Unknown template `panel`; choose one of `datasource`, `app`, `streaming`."
+
+
+@pytest.mark.parametrize("kind", ["datasource", "app", "streaming"])
+def test_generated_python_is_lint_clean(kind: str, tmp_path: Path) -> None:
+    import subprocess
+
+    project = render(kind, tmp_path / "weather", ANSWERS)
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command], cwd=project, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

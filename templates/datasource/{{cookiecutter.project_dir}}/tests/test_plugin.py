@@ -33,7 +33,8 @@ def test_health_is_ok_with_an_api_key() -> None:
 
 
 def test_ping_resource() -> None:
-    with PluginClient(ds, json_data={"url": "https://api.example.com"}, secure_json_data={"api_key": "k"}) as client:
+    settings = {"json_data": {"url": "https://api.example.com"}, "secure_json_data": {"api_key": "k"}}
+    with PluginClient(ds, **settings) as client:
         response = client.call_resource("GET", "/ping")
     assert response.status == 200
     assert json.loads(response.body) == {"message": "pong", "url": "https://api.example.com"}

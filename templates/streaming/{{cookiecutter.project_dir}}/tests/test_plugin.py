@@ -1,4 +1,4 @@
-"""Tests of the streaming backend through the real gRPC server, in-process (`gpctl.sdk.testing.PluginClient`)."""
+"""Tests of the streaming backend through the real gRPC server, in-process (`PluginClient`)."""
 
 from __future__ import annotations
 

@@ -10,14 +10,13 @@ resource calls; this one is a small Starlette app with two routes:
 
 from __future__ import annotations
 
+from gpctl import sdk
+from gpctl.sdk import App, HealthResult, PluginContext
+from gpctl.sdk.resources import plugin_context
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-
-from gpctl import sdk
-from gpctl.sdk import App, HealthResult, PluginContext
-from gpctl.sdk.resources import plugin_context
 
 PLUGIN_ID = "{{ cookiecutter.plugin_id }}"
 
@@ -37,10 +36,8 @@ async def echo(request: Request) -> JSONResponse:
     return JSONResponse({"echo": body, "user": user.login if user is not None else None})
 
 
-app = App(
-    PLUGIN_ID,
-    resources=Starlette(routes=[Route("/ping", ping, methods=["GET"]), Route("/echo", echo, methods=["POST"])]),
-)
+routes = [Route("/ping", ping, methods=["GET"]), Route("/echo", echo, methods=["POST"])]
+app = App(PLUGIN_ID, resources=Starlette(routes=routes))
 
 
 @app.check_health

@@ -4,7 +4,7 @@ Grafana starts this backend and calls it over gRPC; `gpctl.sdk` does the protoco
 
 - `query`: one query of a panel. The query model (`Query`) is the JSON the query editor saves.
 - `check_health`: the "Save & test" button of the data source settings.
-- `/ping`: a resource route, called from the frontend with `getBackendSrv()` / `DataSourceWithBackend.getResource`.
+- `/ping`: a resource route; the frontend calls it with `DataSourceWithBackend.getResource("ping")`.
 - `connect`: one HTTP client per data source configuration (Grafana calls it an instance), closed when the
   settings change. Point `url` at the API you want to query and use `ctx.instance` to call it.
 """
@@ -16,15 +16,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+from gpctl import sdk
+from gpctl.sdk import DataQuery, Datasource, Field, Frame, HealthResult, InstanceSettings, PluginContext
+from gpctl.sdk.resources import plugin_context
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-
-from gpctl import sdk
-from gpctl.sdk import DataQuery, Datasource, Field, Frame, HealthResult, InstanceSettings, PluginContext
-from gpctl.sdk.errors import DownstreamError
-from gpctl.sdk.resources import plugin_context
 
 PLUGIN_ID = "{{ cookiecutter.plugin_id }}"
 
@@ -46,7 +44,7 @@ class SecureJsonData:
 
 @dataclass(frozen=True)
 class Query:
-    """One query from the query editor (QueryEditor.tsx), without Grafana's own keys (refId, datasource, ...)."""
+    """One query from the query editor (QueryEditor.tsx), without Grafana's keys (refId, datasource...)."""
 
     query_text: str = ""
     constant: float = 6.5
@@ -55,7 +53,8 @@ class Query:
 @contextlib.asynccontextmanager
 async def connect(settings: InstanceSettings[JsonData, SecureJsonData]) -> AsyncIterator[httpx.AsyncClient]:
     """Open the HTTP client for one data source configuration; Grafana's new settings close it."""
-    headers = {"Authorization": f"Bearer {settings.secure_json_data.api_key}"} if settings.secure_json_data.api_key else {}
+    api_key = settings.secure_json_data.api_key
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     async with httpx.AsyncClient(
         base_url=settings.json_data.url, headers=headers, timeout=settings.json_data.timeout_s
     ) as client:
@@ -97,7 +96,7 @@ async def check_health(ctx: PluginContext[httpx.AsyncClient]) -> HealthResult:
     try:
         response = await ctx.instance.get("/")
     except httpx.HTTPError as exc:
-        raise DownstreamError(f"Cannot reach `{ctx.settings.json_data.url}`: {exc}.") from exc
+        return HealthResult.error(f"Cannot reach `{ctx.settings.json_data.url}`: {exc}.")
     if response.is_error:
         return HealthResult.error(f"The API answered {response.status_code}; check the URL and the API key.")
     return HealthResult.ok("Data source is working.")

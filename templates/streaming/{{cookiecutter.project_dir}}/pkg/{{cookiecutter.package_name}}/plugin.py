@@ -1,8 +1,8 @@
 """The {{ cookiecutter.plugin_id }} streaming data source backend (Grafana Live).
 
-A panel's query returns a frame whose `meta.channel` names a Live channel, `ds/<uid>/live/<name>`; Grafana then
-subscribes to that channel and this backend streams frames into it (`@ds.stream`) for as long as somebody is
-watching. What is here:
+A panel's query returns a frame whose `meta.channel` names a Live channel, `ds/<uid>/live/<name>`;
+Grafana then subscribes to that channel and this backend streams frames into it (`@ds.stream`) for as
+long as somebody is watching. What is here:
 
 - `query`: answers with the first point and the channel to subscribe to;
 - `live`: the stream, one random-walk point every `interval_s` seconds;
