@@ -211,21 +211,26 @@ class Report:
 
     def lines(self) -> list[str]:
         """The full text report: findings, binaries, catalog-only section, smoke timings, summary."""
-        out = [f.line() for f in self.findings]
+        sections: list[list[str]] = []
+        if self.findings:
+            sections.append([f.line() for f in self.findings])
         if self.binaries:
-            out.append("")
-            out.append("backend executables:")
-            out.extend(f"  {b.describe()}" for b in self.binaries)
+            sections.append(["backend executables:", *(f"  {b.describe()}" for b in self.binaries)])
         if self.catalog_only:
-            out.append("")
-            out.append("catalog only: fails for non-Go backends (not run, not counted):")
-            out.extend(f"  {n.analyzer}/{n.rule}: {n.reason}" for n in self.catalog_only)
+            sections.append(
+                [
+                    "catalog only: fails for non-Go backends (not run, not counted):",
+                    *(f"  {n.analyzer}/{n.rule}: {n.reason}" for n in self.catalog_only),
+                ]
+            )
         if self.smoke is not None:
-            out.append("")
-            out.extend(self.smoke.describe())
-        if len(out) > 0:
-            out.append("")
-        out.append(self.summary())
+            sections.append(self.smoke.describe())
+        sections.append([self.summary()])
+        out: list[str] = []
+        for section in sections:
+            if out:
+                out.append("")
+            out.extend(section)
         return out
 
     def to_dict(self) -> dict[str, Any]:

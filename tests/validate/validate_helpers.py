@@ -167,6 +167,30 @@ def copy_fixture(source: Path, dest: Path) -> Path:
     return dest
 
 
+def zip_dir(source: Path, archive: Path, root_name: str) -> Path:
+    """Zip `source` as `<root_name>/...` keeping Unix modes (as `gpctl package` and `zip -r` do)."""
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(source.rglob("*")):
+            name = (
+                f"{root_name}/{path.relative_to(source).as_posix()}"
+                if root_name
+                else path.relative_to(source).as_posix()
+            )
+            if path.is_dir():
+                info = zipfile.ZipInfo(name + "/")
+                info.external_attr = (0o40755 << 16) | 0x10
+                out.writestr(info, b"")
+                continue
+            info = zipfile.ZipInfo(name)
+            info.create_system = 3
+            info.external_attr = (stat.S_IFREG | stat.S_IMODE(path.stat().st_mode)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, path.read_bytes())
+    return archive
+
+
 if __name__ == "__main__":
     from fixture_cases import generate
 
