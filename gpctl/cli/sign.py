@@ -16,8 +16,13 @@ def register(app: typer.Typer) -> None:
 
 def sign(
     dist: Annotated[
-        Path, typer.Argument(help="The built plugin directory (holding plugin.json).", metavar="DIST")
-    ] = Path("dist"),
+        Path | None,
+        typer.Argument(
+            help="The built plugin directory (holding plugin.json); default: ./dist, else the project's dist/.",
+            metavar="DIST",
+            show_default=False,
+        ),
+    ] = None,
     root_urls: Annotated[
         list[str] | None,
         typer.Option(
@@ -53,6 +58,8 @@ def sign(
     from gpctl.cli._console import err_console, out_console
     from gpctl.sign import SignEnv, collect_files, sign_directory
 
+    if dist is None:
+        dist = _default_dist()
     urls = [url.strip() for value in root_urls or () for url in value.split(",") if url.strip()]
     token = None
     if key is None:
@@ -74,3 +81,16 @@ def sign(
             "note: stock Grafana trusts only grafana.com's key, so it reports this plugin's signature as invalid; "
             "check it with `gpctl verify --key`."
         )
+
+
+def _default_dist() -> Path:
+    from gpctl.errors import GpctlError
+    from gpctl.project import Project
+
+    here = Path("dist")
+    if here.is_dir():
+        return here
+    try:
+        return Project.find().dist_dir
+    except GpctlError:
+        return here

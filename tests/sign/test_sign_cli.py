@@ -223,3 +223,20 @@ def test_verify_missing_path(run_cli: Run, tmp_path: Path) -> None:
     result = run_cli("verify", str(tmp_path / "nope.zip"))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"error: `{tmp_path / 'nope.zip'}` does not exist.\n"
+
+
+def test_sign_finds_the_project_dist(
+    run_cli: Run, make_dist: MakeDist, test_key: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_dist(name="build-output")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "weather"\nversion = "1.2.3"\n'
+        '[tool.gpctl]\nplugin = "weather.plugin:ds"\ndist = "build-output"\n'
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "plugin.json").write_text('{"id": "myorg-weather-datasource", "type": "datasource"}')
+    (tmp_path / "pkg").mkdir()
+    monkeypatch.chdir(tmp_path / "pkg")
+    result = run_cli("sign", "--key", str(test_key.secret))
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "build-output" / "MANIFEST.txt").is_file()
