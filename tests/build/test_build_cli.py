@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gpctl.project import Project
+
+
+def test_package_cli_lists_zips(run_cli: Any, fake_build: Callable[..., None], project: Project) -> None:
+    fake_build(project)
+    result = run_cli("package", str(project.root), "--out", str(project.root / "zips"))
+    assert result.exit_code == 0, result.stderr
+    lines = []
+    for name in ("acme-weather-datasource-1.2.3.linux_amd64.zip", "acme-weather-datasource-1.2.3.zip"):
+        path = project.root / "zips" / name
+        lines.append(f"{path} (0.0 MiB) sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    assert result.stdout.splitlines() == lines
+    assert result.stderr == ""
+
+
+def test_package_cli_dist_and_variant(
+    run_cli: Any, fake_build: Callable[..., None], project: Project
+) -> None:
+    fake_build(project)
+    moved = project.root / "dist-musl"
+    project.dist_dir.rename(moved)
+    result = run_cli("package", str(project.root), "--dist", str(moved), "--variant", "musl")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split(" ")[0].rsplit("/", 1)[1] for line in result.stdout.splitlines()] == [
+        "acme-weather-datasource-1.2.3.linux_amd64_musl.zip"
+    ]
+
+
+def test_package_cli_without_build(run_cli: Any, project: Project) -> None:
+    result = run_cli("package", str(project.root))
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"error: `{project.dist_dir / 'plugin.json'}` does not exist; run `gpctl build` first.\n"
+    )
+
+
+def test_build_cli_cross_target_message(run_cli: Any, project_dir: Path) -> None:
+    result = run_cli("build", str(project_dir), "--target", "windows/amd64")
+    if result.exit_code == 0:  # pragma: no cover - only on a windows/amd64 machine
+        return
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: Cannot build `windows/amd64` on this `")
+    assert lines[0].endswith(
+        "machine: PyInstaller bundles the interpreter and libraries of the machine it runs on and cannot cross-build."
+    )
+    assert lines[1] == (
+        "hint: Build `windows/amd64` on a native `windows/amd64` runner; `gpctl ci github` writes a GitHub Actions "
+        "workflow with one job per target."
+    )
+
+
+def test_build_cli_musl_on_glibc(run_cli: Any, project_dir: Path) -> None:
+    from gpctl.build import host_libc
+
+    if host_libc() == "musl":  # pragma: no cover
+        return
+    result = run_cli("build", str(project_dir), "--libc", "musl")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: Cannot build for musl (`--libc musl`) on a glibc system: the bundle links the C library of the "
+        "machine it is built on.",
+        "hint: Run the build in an Alpine container; the `gpctl ci github` workflow has a musl job.",
+    ]
+
+
+def test_build_cli_bad_libc(run_cli: Any, project_dir: Path) -> None:
+    result = run_cli("build", str(project_dir), "--libc", "uclibc")
+    assert result.exit_code == 1
+    assert result.stderr == "error: `--libc` must be `glibc` or `musl`; found `uclibc`.\n"
+
+
+def test_build_cli_no_executable(run_cli: Any, project_dir: Path) -> None:
+    plugin_json = project_dir / "src" / "plugin.json"
+    plugin_json.write_text(plugin_json.read_text().replace('"executable": "gpx_weather", ', ""))
+    result = run_cli("build", str(project_dir), "--skip-frontend")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: `{plugin_json}` has no `executable`, so there is no backend to build.",
+        'hint: Add `"backend": true, "executable": "gpx_<name>"` to plugin.json.',
+    ]
