@@ -62,6 +62,10 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
         array = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
     elif isinstance(values, pa.Array):
         array = values
+    elif isinstance(values, (pa.Table, pa.RecordBatch)):
+        raise FrameError(
+            f"Field `{name}` got a pyarrow table; use `Frame.from_arrow(table)` or pass one column."
+        )
     elif isinstance(values, np.ndarray):
         array, declared = _from_numpy(name, values)
     elif module == "pandas":

@@ -16,6 +16,39 @@ def test_import_is_cheap() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_public_surface_is_sorted_and_complete() -> None:
+    import gpctl.sdk.data as data
+
+    assert data.__all__ == sorted(data.__all__)
+    for name in data.__all__:
+        assert getattr(data, name) is not None
+    public = {
+        n for n in dir(data) if not n.startswith("_") and n not in ("annotations", "TYPE_CHECKING", "Any")
+    }
+    assert public <= set(data.__all__)
+
+
+def test_timeseries_helpers_load_lazily() -> None:
+    code = "import sys, gpctl.sdk.data as d; d.long_to_wide; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+def test_field_and_frame_misuse_are_type_errors() -> None:
+    with pytest.raises(TypeError) as info:
+        Frame(Field("x", [1]))  # type: ignore[arg-type]
+    assert (
+        str(info.value)
+        == "Frame name must be a string, not `Field('x', type='int64', rows=1)`; pass the name first."
+    )
+    with pytest.raises(TypeError) as info:
+        Frame("f", [1])  # type: ignore[arg-type]
+    assert str(info.value) == "Frame `f` takes Field objects, not `list`."
+    with pytest.raises(KeyError) as key:
+        Frame("f", Field("a", [1])).field("b")
+    assert key.value.args[0] == "Frame `f` has no field `b`; fields: `a`."
+
+
 def test_lengths_are_checked_when_the_frame_is_built() -> None:
     with pytest.raises(FrameError) as info:
         Frame("w", Field("time", [1, 2, 3]), Field("value", [1.0, 2.0]))

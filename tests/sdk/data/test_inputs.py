@@ -155,6 +155,8 @@ ERRORS: list[tuple[str, Callable[[], Any], str]] = [
     ("unknown enum label", lambda: Field("x", ["THREE"], type="enum", config=FieldConfig(enum=EnumConfig(text=["ONE"]))), "Field `x` holds `THREE`, which is not among its enum labels."),
     ("time as float", lambda: Field("x", pa.array([dt.datetime(2020, 1, 1)]), type="float64"), "Field `x` holds `time.Time` values, which cannot become `float64`."),
     ("bad labels", lambda: Field("x", [1], labels={"a": 1}), "Labels of field `x` must map strings to strings; got `'a': 1`."),  # type: ignore[dict-item]
+    ("arrow table as values", lambda: Field("x", pa.table({"a": [1]})), "Field `x` got a pyarrow table; use `Frame.from_arrow(table)` or pass one column."),
+    ("polars frame as values", lambda: Field("x", pl.DataFrame({"a": [1]})), "Field `x` got a DataFrame; use `Frame.from_polars(df)` or pass one column."),
     ("pandas frame as values", lambda: Field("x", pd.DataFrame({"a": [1]})), "Field `x` got a DataFrame; use `Frame.from_pandas(df)` or pass one column."),
 ]  # fmt: skip
 
