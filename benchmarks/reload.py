@@ -92,6 +92,13 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(10)
+        quantiles = statistics.quantiles(latencies, n=10)
+        p50, p90 = statistics.median(latencies), quantiles[8]
+        print(f"reload: {len(latencies)} edits, write -> first query answered by the new code")
+        print(
+            f"  p50 {p50:7.1f} ms   p90 {p90:7.1f} ms   min {min(latencies):6.1f}   max {max(latencies):6.1f}"
+        )
+        print(f"  failed queries while reloading: {failures}")
         shutil.rmtree(project / "dist", ignore_errors=True)
         # Baseline: cold start of the same plugin through the dev launcher (no dev server: normal serving).
         from gpctl.dev import DevFiles
@@ -104,12 +111,7 @@ def main() -> None:
         cold = _cold_start(project, 5)
         files.remove()
 
-    quantiles = statistics.quantiles(latencies, n=10)
-    p50, p90 = statistics.median(latencies), quantiles[8]
     cold_p50 = statistics.median(cold)
-    print(f"reload: {len(latencies)} edits, write -> first query answered by the new code")
-    print(f"  p50 {p50:7.1f} ms   p90 {p90:7.1f} ms   min {min(latencies):6.1f}   max {max(latencies):6.1f}")
-    print(f"  failed queries while reloading: {failures}")
     print(f"baseline: cold start (exec, handshake, first query), median of {len(cold)}: {cold_p50:7.1f} ms")
     print(
         f"ratio: cold start / reload p50 = {cold_p50 / p50:.1f}x (Grafana's restart path adds up to 1000 ms more)"

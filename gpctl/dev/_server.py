@@ -10,10 +10,8 @@ stopped first.
 
 from __future__ import annotations
 
-import os
 import queue
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -97,7 +95,6 @@ class DevServer:
         self._stop = threading.Event()
         self._closed = False
         self._ever_served = False
-        self._no_pycache = Path(tempfile.gettempdir()) / f"gpctl-dev-{os.getpid()}-no-pycache"
 
     # -- events -------------------------------------------------------------------------------------------------
 
@@ -113,15 +110,9 @@ class DevServer:
     # -- workers --------------------------------------------------------------------------------------------------
 
     def _spawn(self) -> WorkerProcess:
-        env = dict(os.environ)
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        # A pycache prefix that never exists: edited modules are always compiled from source, since a .pyc
-        # written in the same second for a same-size file would look up to date.
-        env["PYTHONPYCACHEPREFIX"] = str(self._no_pycache)
         return WorkerProcess(
             cwd=self.project.root,
             preload=self._preload,
-            env=env,
             on_log=lambda line: self._emit(DevEvent("log", line)),
             on_exit=self._worker_exited,
         )

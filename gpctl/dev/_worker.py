@@ -5,8 +5,8 @@ Run as `python -m gpctl.dev._worker [MODULE ...]`. The supervisor starts a spare
 reload the supervisor writes one JSON line to its stdin, `{"ref": "weather.plugin:ds", "source": "...", "address":
 "127.0.0.1:PORT"}`; the worker imports the plugin and serves it with `gpctl.sdk.serve_standalone` on that address.
 
-It reports on its original stdout with JSON lines: `{"event": "loaded", "modules": [...]}`, `{"event": "ready",
-"address": ...}` or `{"event": "error", "stage": "load" | "serve", "message": ...}`. Everything the plugin prints
+It reports on its original stdout with JSON lines: `{"event": "loaded"}`, `{"event": "ready", "address": ...,
+"modules": [...]}` or `{"event": "error", "stage": "load" | "serve", "message": ...}`. Everything the plugin prints
 goes to stderr, which the supervisor shows. The worker stops on SIGTERM, or when its stdin closes (supervisor gone).
 """
 
@@ -18,8 +18,10 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,16 +84,29 @@ def _warm_up(modules: list[str]) -> None:
             importlib.import_module(name)
 
 
-def _third_party_modules(before: set[str], root: Path) -> list[str]:
-    names = set()
-    for name in set(sys.modules) - before:
-        top = name.partition(".")[0]
-        module = sys.modules.get(top)
+def _preload_list(root: Path) -> list[str]:
+    """Modules the next worker should import while idle: everything loaded now, except the project's own."""
+    names = []
+    for name, module in list(sys.modules.items()):
         filename = getattr(module, "__file__", None)
-        if module is None or top.startswith("_") or (filename and _inside(filename, root)):
+        if name == "__main__" or name.startswith("gpctl.dev") or (filename and _inside(filename, root)):
             continue
-        names.add(top)
-    return sorted(names)
+        if filename or "." not in name:
+            names.append(name)
+    return names
+
+
+@contextlib.contextmanager
+def _fresh_bytecode() -> Iterator[None]:
+    """Compile the project's modules from source: a `.pyc` written in the same second for a same-size file would
+    look up to date. Only while the plugin is imported; everything else keeps its bytecode cache."""
+    prefix, dont_write = sys.pycache_prefix, sys.dont_write_bytecode
+    sys.pycache_prefix = str(Path(tempfile.gettempdir()) / f"gpctl-dev-no-pycache-{os.getpid()}")
+    sys.dont_write_bytecode = True
+    try:
+        yield
+    finally:
+        sys.pycache_prefix, sys.dont_write_bytecode = prefix, dont_write
 
 
 def _watch_stdin() -> None:
@@ -116,19 +131,23 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=_watch_stdin, name="gpctl-dev-stdin", daemon=True).start()
     ref, source, address = command["ref"], Path(command["source"]), command["address"]
     root = Path(command.get("root", source)).resolve()
-    before = set(sys.modules)
     try:
         from gpctl.project import load_entry
 
-        plugin = load_entry(ref, source)
+        with _fresh_bytecode():
+            plugin = load_entry(ref, source)
     except BaseException as exc:  # any user error, SystemExit included, must reach the supervisor
         send({"event": "error", "stage": "load", "message": describe_error(exc, ref, root)})
         return 1
-    send({"event": "loaded", "modules": _third_party_modules(before, root)})
+    send({"event": "loaded"})
     from gpctl.sdk import serve_standalone
 
     try:
-        serve_standalone(plugin, address, ready=lambda bound: send({"event": "ready", "address": bound}))
+        serve_standalone(
+            plugin,
+            address,
+            ready=lambda bound: send({"event": "ready", "address": bound, "modules": _preload_list(root)}),
+        )
     except BaseException as exc:
         message = (str(exc).strip() or type(exc).__name__).rstrip(".")
         send(

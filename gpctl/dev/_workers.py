@@ -91,7 +91,6 @@ class WorkerProcess:
             stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # the worker died during warm-up; the event reader reports it below
-        modules: list[str] = []
         while True:
             try:
                 event = self._events.get(timeout=timeout)
@@ -102,10 +101,8 @@ class WorkerProcess:
                 code = self.process.wait()
                 return Activation(False, "exit", f"The plugin worker exited with code {code} before serving.")
             kind = event.get("event")
-            if kind == "loaded":
-                modules = [str(m) for m in event.get("modules", [])]
-            elif kind == "ready":
-                return Activation(True, modules=modules)
+            if kind == "ready":
+                return Activation(True, modules=[str(m) for m in event.get("modules", [])])
             elif kind == "error":
                 self.process.wait()
                 return Activation(False, str(event.get("stage", "load")), str(event.get("message", "")))
