@@ -80,3 +80,54 @@ def test_json_round_trip(frame: Frame) -> None:
 @given(frames())
 def test_arrow_and_json_agree(frame: Frame) -> None:
     assert Frame.from_arrow_bytes(frame.to_arrow()).to_json() == frame.to_json()
+
+
+UNITS = ["D", "h", "m", "s", "ms", "us", "ns"]
+NUMPY_DTYPES = [
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "bool",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(UNITS), st.lists(st.integers(-(10**6), 10**6) | st.none(), max_size=8))
+def test_datetime64_of_any_unit_becomes_exact_ns(unit: str, ticks: list[int | None]) -> None:
+    import numpy as np
+
+    array = np.array(
+        [np.datetime64("NaT") if t is None else np.datetime64(t, unit) for t in ticks], f"datetime64[{unit}]"
+    )
+    field = Field("t", array)
+    assert field.type is FieldType.TIME
+    assert field.nullable is (None in ticks)
+    expected = array.astype("datetime64[ns]")
+    assert np.array_equal(field.to_numpy(), expected, equal_nan=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(NUMPY_DTYPES), st.data())
+def test_numpy_and_masked_arrays_keep_their_type(dtype: str, data: st.DataObject) -> None:
+    import numpy as np
+    from hypothesis.extra.numpy import arrays
+
+    values = data.draw(arrays(dtype, st.integers(0, 8)))
+    mask = data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+    plain = Field("x", values)
+    masked = Field("x", np.ma.masked_array(values, mask=mask))
+    assert plain.type.value == dtype.replace("bool", "bool")
+    assert not plain.nullable and masked.nullable
+    assert masked.values == [
+        None if m else v for v, m in zip(plain.values, mask, strict=True)
+    ] or dtype.startswith("float")
+    frame = Frame("n", plain, masked)
+    assert Frame.from_arrow_bytes(frame.to_arrow()) == frame
+    assert Frame.from_json(frame.to_json()) == frame
