@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,6 +43,14 @@ def verify(
             help="Grafana's root_url, checked against a private signature's root URLs.",
         ),
     ] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Look the signing key up in grafana.com's published keys (GRAFANA_COM_URL) instead of the "
+            "embedded one, as Grafana does with its pluginsAPIManifestKey feature flag.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Tell which signature state Grafana would assign (unsigned, invalid, modified or valid) and why.
@@ -49,9 +58,11 @@ def verify(
     Exits 0 only when the signature is valid.
     """
     from gpctl.cli._console import out_console
+    from gpctl.sign import DEFAULT_API_URL, SignEnv
     from gpctl.sign import verify as run_verify
 
-    verdict = run_verify(path, key=key, root_url=root_url)
+    keys_api = (os.environ.get(SignEnv.API_URL, "").strip() or DEFAULT_API_URL) if online else None
+    verdict = run_verify(path, key=key, root_url=root_url, keys_api=keys_api)
     if as_json:
         out_console().print(json.dumps(verdict.to_json(), indent=2), soft_wrap=True)
     else:

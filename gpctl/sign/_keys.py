@@ -13,7 +13,14 @@ from typing import Any
 
 from gpctl.errors import SignError
 
-__all__ = ["GRAFANA_KEY_ID", "GRAFANA_PUBLIC_KEY", "grafana_cert", "load_certs", "load_secret_key"]
+__all__ = [
+    "GRAFANA_KEY_ID",
+    "GRAFANA_PUBLIC_KEY",
+    "fetch_published_keys",
+    "grafana_cert",
+    "load_certs",
+    "load_secret_key",
+]
 
 GRAFANA_KEY_ID = "7e4d0c6a708866e7"
 
@@ -106,3 +113,36 @@ def _first_line(exc: BaseException) -> str:
     """The first line of a pysequoia error (its messages carry a Rust backtrace after the first line)."""
     text = str(exc).strip().splitlines()
     return text[0].rstrip(".") if text else type(exc).__name__
+
+
+def fetch_published_keys(api_url: str) -> dict[str, str]:
+    """Fetch grafana.com's manifest keys (`GET {api_url}/plugins/ci/keys`) as `{key id: armored public key}`.
+
+    This is where Grafana looks keys up when its `pluginsAPIManifestKey` feature flag is on.
+
+    Raises:
+        SignError: the API is unreachable or answers something other than its key list.
+    """
+    import httpx
+
+    url = api_url.rstrip("/") + "/plugins/ci/keys"
+    try:
+        response = httpx.get(url, timeout=30.0, trust_env=True)
+        response.raise_for_status()
+        items = response.json().get("items")
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise SignError(
+            f"Cannot read grafana.com's signing keys from `{url}`: {detail.rstrip('.')}."
+        ) from None
+    keys: dict[str, str] = {}
+    for item in items if isinstance(items, list) else ():
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("keyId"), str)
+            and isinstance(item.get("public"), str)
+        ):
+            keys[item["keyId"].lower()] = item["public"]
+    if not keys:
+        raise SignError(f"`{url}` lists no signing keys.")
+    return keys

@@ -16,7 +16,7 @@ from gpctl.errors import SignError
 from gpctl.sign._archive import unpacked_zip
 from gpctl.sign._cleartext import decode_cleartext
 from gpctl.sign._files import MANIFEST_NAME, collect_files, sha256_file
-from gpctl.sign._keys import GRAFANA_KEY_ID, grafana_cert, load_certs
+from gpctl.sign._keys import GRAFANA_KEY_ID, fetch_published_keys, grafana_cert, load_certs
 from gpctl.sign._manifest import SIGNATURE_TYPES, ManifestFields, parse_manifest, plugin_identity
 from gpctl.sign._rooturl import normalize_root_url, root_url_matches
 from gpctl.sign._verdict import SignatureState, Verdict
@@ -31,7 +31,9 @@ _UNSIGNED, _INVALID, _MODIFIED, _VALID = (
 )
 
 
-def verify(path: Path, *, key: Path | None = None, root_url: str | None = None) -> Verdict:
+def verify(
+    path: Path, *, key: Path | None = None, root_url: str | None = None, keys_api: str | None = None
+) -> Verdict:
     """Tell which signature state Grafana would give the plugin at `path` (a directory or a `.zip`).
 
     Args:
@@ -40,17 +42,20 @@ def verify(path: Path, *, key: Path | None = None, root_url: str | None = None) 
         key: verify against the OpenPGP key(s) in this file instead of Grafana's key.
         root_url: Grafana's `root_url`, checked against a private signature's `rootUrls`; without it the check is
             skipped and a note says so.
+        keys_api: look the manifest's `keyId` up in grafana.com's published keys at this API base (such as
+            `https://grafana.com/api`), as Grafana does with its `pluginsAPIManifestKey` feature flag, instead of
+            using the embedded key.
 
     Raises:
-        SignError: the path does not exist or holds no plugin, or the key or zip cannot be read.
+        SignError: the path does not exist or holds no plugin, or the key, the keys API or the zip cannot be read.
     """
     path = Path(path)
     if not path.exists():
         raise SignError(f"`{path}` does not exist.")
     if path.is_file():
         with unpacked_zip(path) as root:
-            return _verify_dir(_plugin_root(root, path), key=key, root_url=root_url)
-    return _verify_dir(_plugin_root(path, path), key=key, root_url=root_url)
+            return _verify_dir(_plugin_root(root, path), _Trust(key, keys_api), root_url)
+    return _verify_dir(_plugin_root(path, path), _Trust(key, keys_api), root_url)
 
 
 def _plugin_root(directory: Path, shown: Path) -> Path:
@@ -64,9 +69,34 @@ def _plugin_root(directory: Path, shown: Path) -> Path:
     )
 
 
-def _verify_dir(root: Path, *, key: Path | None, root_url: str | None) -> Verdict:
+class _Trust:
+    """The keys a manifest signature may come from: a `--key` file, grafana.com's keys API, or the embedded key."""
+
+    def __init__(self, key: Path | None, keys_api: str | None) -> None:
+        self.key = key
+        self.keys_api = keys_api if key is None else None
+        self.certs: list[Any] = load_certs(key) if key is not None else []
+
+    def certs_for(self, key_id: str) -> tuple[list[Any], str] | str:
+        """Return `(certificates, description)` for the manifest's `keyId`, or a reason why there are none."""
+        if self.key is not None:
+            return self.certs, f"the key in `{self.key}`"
+        if self.keys_api is not None:
+            from pysequoia import Cert
+
+            published = fetch_published_keys(self.keys_api)
+            armored = published.get(key_id.lower())
+            if armored is None:
+                listed = ", ".join(f"`{k}`" for k in sorted(published))
+                return f"The manifest names key `{key_id}`, which grafana.com does not publish (it lists {listed})."
+            return [Cert.from_bytes(armored.encode())], f"grafana.com's key `{key_id.lower()}`"
+        if key_id.lower() != GRAFANA_KEY_ID:
+            return f"The manifest names key `{key_id}`, but Grafana's signing key is `{GRAFANA_KEY_ID}`."
+        return [grafana_cert()], f"Grafana's key `{GRAFANA_KEY_ID}`"
+
+
+def _verify_dir(root: Path, trust: _Trust, root_url: str | None) -> Verdict:
     plugin_id, version = plugin_identity(root)
-    certs = load_certs(key) if key is not None else [grafana_cert()]
     base: dict[str, Any] = {"plugin_id": plugin_id, "version": version}
     manifest_path = root / MANIFEST_NAME
     if not manifest_path.exists():
@@ -87,7 +117,7 @@ def _verify_dir(root: Path, *, key: Path | None, root_url: str | None) -> Verdic
     except ValueError as exc:
         return Verdict(_INVALID, (f"MANIFEST.txt cannot be parsed: {exc}.",), **base)
     base.update(_manifest_info(fields))
-    problem = _field_problem(fields) or _signature_problem(block.signed, block.signature, fields, certs, key)
+    problem = _field_problem(fields) or _signature_problem(block.signed, block.signature, fields, trust)
     if problem:
         return Verdict(_INVALID, (problem,), **base)
     if not fields.is_v2:
@@ -117,14 +147,14 @@ def _field_problem(fields: ManifestFields) -> str | None:
     return None
 
 
-def _signature_problem(
-    signed: bytes, armored: bytes, fields: ManifestFields, certs: list[Any], key: Path | None
-) -> str | None:
+def _signature_problem(signed: bytes, armored: bytes, fields: ManifestFields, trust: _Trust) -> str | None:
     from pysequoia import Sig
     from pysequoia import verify as pgp_verify
 
-    if key is None and fields.key_id.lower() != GRAFANA_KEY_ID:
-        return f"The manifest names key `{fields.key_id}`, but Grafana's signing key is `{GRAFANA_KEY_ID}`."
+    found = trust.certs_for(fields.key_id)
+    if isinstance(found, str):
+        return found
+    certs, whose = found
     try:
         signature = Sig.from_bytes(armored)
     except Exception:
@@ -133,7 +163,6 @@ def _signature_problem(
         pgp_verify(bytes=signed, store=lambda _ids: certs, signature=signature)
     except Exception:
         signer = signature.issuer_key_id or signature.issuer_fingerprint or "an unknown key"
-        whose = f"the key in `{key}`" if key is not None else f"Grafana's key `{GRAFANA_KEY_ID}`"
         return f"The signature (made by `{signer}`) does not verify with {whose}."
     return None
 

@@ -134,6 +134,16 @@ def sign_server() -> Iterator[SignServer]:
             self.end_headers()
             self.wfile.write(state.body)
 
+        def do_GET(self) -> None:
+            state.requests.append(
+                Recorded("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, b"")
+            )
+            self.send_response(state.status)
+            self.send_header("Content-Type", state.content_type)
+            self.send_header("Content-Length", str(len(state.body)))
+            self.end_headers()
+            self.wfile.write(state.body)
+
         def log_message(self, format: str, *args: object) -> None:  # keep test output clean
             pass
 

@@ -240,3 +240,15 @@ def test_sign_finds_the_project_dist(
     result = run_cli("sign", "--key", str(test_key.secret))
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "build-output" / "MANIFEST.txt").is_file()
+
+
+def test_verify_online(run_cli: Run, make_dist: MakeDist, test_key: Any, api: Any) -> None:
+    dist = make_dist()
+    run_cli("sign", str(dist), "--key", str(test_key.secret))
+    api.body = json.dumps(
+        {"items": [{"keyId": test_key.key_id, "public": test_key.public.read_text()}]}
+    ).encode()
+    result = run_cli("verify", str(dist), "--online")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("valid: myorg-weather-datasource 1.2.3\n")
+    assert api.requests[-1].path == "/api/plugins/ci/keys"

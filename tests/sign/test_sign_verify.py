@@ -442,3 +442,39 @@ def test_local_manifest_fields(make_dist: MakeDist, test_key: Any) -> None:
     }
     assert body["keyId"] == test_key.key_id
     assert sorted(body["files"]) == ["gpx_weather_linux_amd64", "img/logo.svg", "module.js", "plugin.json"]
+
+
+# --- grafana.com's published keys (Grafana's pluginsAPIManifestKey feature flag) ---
+
+
+def test_key_looked_up_in_the_keys_api(make_dist: MakeDist, test_key: Any, sign_server: Any) -> None:
+    dist = _signed(make_dist, test_key)
+    items = [
+        {"keyId": GRAFANA_KEY_ID, "public": "unused", "since": 1586800000},
+        {"keyId": test_key.key_id, "public": test_key.public.read_text(), "since": 1764000000},
+    ]
+    sign_server.body = json.dumps({"items": items}).encode()
+    verdict = verify(dist, keys_api=sign_server.url)
+    assert verdict.is_valid, verdict.reasons
+    assert [(r.method, r.path) for r in sign_server.requests] == [("GET", "/api/plugins/ci/keys")]
+
+
+def test_key_not_published(make_dist: MakeDist, test_key: Any, sign_server: Any) -> None:
+    dist = _signed(make_dist, test_key)
+    sign_server.body = json.dumps({"items": [{"keyId": GRAFANA_KEY_ID, "public": "x", "since": 1}]}).encode()
+    _check(
+        verify(dist, keys_api=sign_server.url),
+        SignatureState.INVALID,
+        f"The manifest names key `{test_key.key_id}`, which grafana.com does not publish "
+        f"(it lists `{GRAFANA_KEY_ID}`).",
+    )
+
+
+def test_keys_api_failure(make_dist: MakeDist, test_key: Any, sign_server: Any) -> None:
+    dist = _signed(make_dist, test_key)
+    sign_server.status, sign_server.body = 503, b"down"
+    with pytest.raises(SignError) as info:
+        verify(dist, keys_api=sign_server.url)
+    assert str(info.value).startswith(
+        f"Cannot read grafana.com's signing keys from `{sign_server.url}/plugins/ci/keys`: Server error '503 "
+    )
