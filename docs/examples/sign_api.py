@@ -1,6 +1,8 @@
 """Sign through the sign API: here a local stand-in for grafana.com shows the request and the byte-exact write."""
 
+import atexit
 import json
+import shutil
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +31,9 @@ class FakeGrafanaCom(BaseHTTPRequestHandler):
 server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGrafanaCom)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 
-dist = Path(tempfile.mkdtemp()) / "dist"
+work = Path(tempfile.mkdtemp())
+atexit.register(shutil.rmtree, work, True)
+dist = work / "dist"
 dist.mkdir()
 (dist / "plugin.json").write_text(
     json.dumps({"id": "acme-weather-datasource", "type": "datasource", "info": {"version": "1.0.0"}})

@@ -1,6 +1,8 @@
 """Sign a plugin directory with a throwaway key, verify it offline, then watch a tampered file flip the verdict."""
 
+import atexit
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from pysequoia import Tsk
 from gpctl.sign import SignatureState, sign_directory, verify
 
 work = Path(tempfile.mkdtemp())
+atexit.register(shutil.rmtree, work, True)
 
 # A throwaway OpenPGP key, made for this example only (never use such a key for anything real).
 key = Tsk.generate("Acme Example <plugins@acme.example>")

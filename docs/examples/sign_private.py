@@ -1,5 +1,6 @@
 """A private signature is valid only where Grafana's root_url matches one of its root URLs; zips verify too."""
 
+import atexit
 import json
 import shutil
 import tempfile
@@ -10,6 +11,7 @@ from pysequoia import Tsk
 from gpctl.sign import SignatureState, sign_directory, verify
 
 work = Path(tempfile.mkdtemp())
+atexit.register(shutil.rmtree, work, True)
 key = Tsk.generate("Acme Example <plugins@acme.example>")  # throwaway key, for this example only
 (work / "private.asc").write_text(str(key))
 (work / "public.asc").write_text(str(key.extract_certificate()))
