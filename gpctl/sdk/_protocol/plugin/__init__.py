@@ -1,0 +1,1 @@
+"""Generated from go-plugin's protos; do not edit."""

@@ -1,0 +1,1 @@
+"""Generated from backend.proto; do not edit."""
