@@ -67,7 +67,7 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
             f"Field `{name}` got a pyarrow table; use `Frame.from_arrow(table)` or pass one column."
         )
     elif isinstance(values, np.ndarray):
-        array, declared = _from_numpy(name, values)
+        array, declared = _from_numpy(name, values, ftype)
     elif module == "pandas":
         array, declared = _from_pandas(name, values, ftype)
     elif module == "polars":
@@ -95,7 +95,7 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
     return Converted(array, ftype, nullable, enum_text)
 
 
-def _from_numpy(name: str, values: Any) -> tuple[Any, bool]:
+def _from_numpy(name: str, values: Any, ftype: FieldType | None = None) -> tuple[Any, bool]:
     masked = isinstance(values, np.ma.MaskedArray)
     mask = np.ma.getmaskarray(values) if masked else None
     data = np.ma.getdata(values) if masked else values
@@ -116,14 +116,15 @@ def _from_numpy(name: str, values: Any) -> tuple[Any, bool]:
         )
     elif kind == "O":
         return _from_python(
-            name, data.tolist() if mask is None else np.ma.masked_array(data, mask).tolist(), None
+            name, data.tolist() if mask is None else np.ma.masked_array(data, mask).tolist(), ftype
         ), masked
     elif kind not in "biufUS":
         raise FrameError(f"Field `{name}` has numpy dtype `{data.dtype}`, which a frame cannot carry.")
     if not data.flags.c_contiguous:
         data = np.ascontiguousarray(data)
     try:
-        return pa.array(data, mask=mask), masked
+        array = pa.array(data, mask=mask)
+        return (array.cast(pa.string()) if kind == "S" else array), masked
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise FrameError(f"Field `{name}` could not be converted: {_reason(exc)}.") from exc
 
@@ -163,7 +164,7 @@ def _from_pandas(name: str, values: Any, ftype: FieldType | None) -> tuple[Any, 
     dtype = series.dtype
     kind = getattr(dtype, "kind", "O")
     if isinstance(dtype, np.dtype) and kind in "biufM":
-        return _from_numpy(name, series.to_numpy(copy=False))
+        return _from_numpy(name, series.to_numpy(copy=False), ftype)
     if kind == "O":  # JSON values (dicts, lists) go through the Python path, NaN/None as null
         missing = np.asarray(series.isna())
         cells = [None if gone else v for v, gone in zip(series.tolist(), missing.tolist(), strict=True)]
