@@ -7,7 +7,8 @@ Building:
     arrays (any numeric dtype, `datetime64` of any unit, masked arrays), pyarrow arrays, pandas or polars Series;
     `Frame(name, *fields, ref_id=None, meta=None)` checks that fields are equally long. `Frame.from_pandas`,
     `Frame.from_polars`, `Frame.from_arrow` and `Frame.from_records` build whole frames; `Frame.to_pandas` goes back.
-    `long_to_wide`, `wide_to_long`, `wide_to_multi` and `multi_to_wide` reshape time series.
+    `long_to_wide`, `wide_to_long`, `wide_to_multi` and `multi_to_wide` reshape time series;
+    `labels_to_string` / `labels_from_string` convert field labels to and from `a=1, b=2` text.
 
 Encoding (for the runtime):
     - `encode_frames(frames, format="arrow"|"json", *, ref_id=None) -> list[bytes]` — the `DataResponse.frames` of
@@ -30,6 +31,7 @@ from gpctl.sdk.data._config import DataLink, EnumConfig, FieldConfig, Threshold,
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
 from gpctl.sdk.data._frame import Frame, Include
+from gpctl.sdk.data._labels import labels_from_string, labels_to_string
 from gpctl.sdk.data._meta import (
     DataTopic,
     FrameMeta,
@@ -68,6 +70,8 @@ __all__ = [
     "Thresholds",
     "VisType",
     "encode_frames",
+    "labels_from_string",
+    "labels_to_string",
     "long_to_wide",
     "multi_to_wide",
     "wide_to_long",

@@ -133,3 +133,20 @@ def test_field_config_round_trip() -> None:
     assert back.thresholds is not None and back.thresholds.steps[0].value == -math.inf
     assert back.min is not None and math.isnan(back.min)  # `null` reads back as NaN, as in Go
     assert FieldConfig.from_dict({"filterable": False}).filterable is False
+
+
+def test_labels_text_forms() -> None:
+    from gpctl.sdk.data import FrameError, labels_from_string, labels_to_string
+
+    assert labels_to_string({"b": "2", "a": "1"}) == "a=1, b=2"
+    assert labels_to_string(None) == ""
+    assert labels_from_string("a=1, b=2") == {"a": "1", "b": "2"}
+    assert labels_from_string('{service="users", method="GET"}') == {"service": "users", "method": "GET"}
+    assert labels_from_string('{"a":"x=y"}') == {"a": "x=y"}
+    assert labels_from_string("") == {}
+    try:
+        labels_from_string("novalue")
+    except FrameError as exc:
+        assert str(exc) == "Label pair `novalue` is not of the form `key=value`."
+    else:
+        raise AssertionError("expected FrameError")
