@@ -43,6 +43,8 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     binaries: list[BinaryInfo] = field(default_factory=list)
     catalog_only: list[CatalogNote] = field(default_factory=list)
+    digests: dict[Path, str] = field(default_factory=dict)
+    """sha256 of files already hashed (while extracting a zip), keyed by absolute path."""
 
     @property
     def main(self) -> dict[str, Any] | None:

@@ -109,11 +109,13 @@ def validate(
                     f"`{source}` is not a zip archive; pass a plugin zip or a plugin directory."
                 )
             temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gpctl-validate-")))
-            dest = temp / "archive"
+            dest = (temp / "archive").resolve()
             dest.mkdir()
             view = ArchiveView(source.name, dest, archive.per_arch_target(source.name))
             ctx = Context(root=None, display=source.name, kind="zip", archive=view)
-            archive.report_unsafe(ctx, extract_zip(source, dest))
+            extracted = extract_zip(source, dest)
+            ctx.digests = extracted.sha256
+            archive.report_unsafe(ctx, extracted)
             archive.locate_root(ctx)
             if view.per_arch_target and view.per_arch_target not in declared:
                 declared += (view.per_arch_target,)

@@ -7,6 +7,7 @@ no `..`, no NUL, no backslash tricks), symlinks and special files are refused, e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import zipfile
@@ -35,6 +36,8 @@ class ExtractedZip:
 
     dest: Path
     unsafe: list[UnsafeEntry] = field(default_factory=list)
+    sha256: dict[Path, str] = field(default_factory=dict)
+    """Digest of every extracted file, computed while writing it (saves reading it again)."""
 
 
 def _unsafe_reason(name: str) -> str | None:
@@ -79,17 +82,20 @@ def _inside(dest: Path, name: str) -> Path:
     return target
 
 
-def _write(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int]) -> None:
+def _write(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int]) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(target, flags, 0o600)
+    digest = hashlib.sha256()
     with os.fdopen(fd, "wb") as out, archive.open(info) as src:
         while chunk := src.read(_CHUNK):
             budget[0] -= len(chunk)
             if budget[0] < 0:
                 raise OverflowError(info.filename)
+            digest.update(chunk)
             out.write(chunk)
     target.chmod(stat.S_IMODE(_mode_of(info)) & 0o777)
+    return digest.hexdigest()
 
 
 def extract_zip(path: Path, dest: Path) -> ExtractedZip:
@@ -127,7 +133,11 @@ def extract_zip(path: Path, dest: Path) -> ExtractedZip:
                 result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
                 continue
             try:
-                _write(archive, info, target, budget)
+                result.sha256[target] = _write(archive, info, target, budget)
+            except OSError as exc:
+                reason = f"it could not be extracted ({exc.strerror or exc})"
+                result.unsafe.append(UnsafeEntry(info.filename, "unextractable", reason))
+                continue
             except OverflowError:
                 target.unlink(missing_ok=True)
                 limit = MAX_TOTAL_BYTES // 1024**3

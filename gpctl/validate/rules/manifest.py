@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from pathlib import Path
 from typing import Any
 
 from gpctl.validate._context import Context
@@ -50,8 +51,15 @@ def manifest_payload(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _sha256(ctx: Context, path: Path) -> str:
+    known = ctx.digests.get(path)
+    if known is not None:
+        return known
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def check(ctx: Context) -> None:
@@ -98,7 +106,7 @@ def check(ctx: Context) -> None:
         if declared is None:
             ctx.report(UNDECLARED, rel, "The file is not declared in MANIFEST.txt; sign the plugin again.")
             continue
-        if _sha256(file.read_bytes()) != str(declared).lower():
+        if _sha256(ctx, file) != str(declared).lower():
             ctx.report(SHA, rel, "The file's sha256 differs from MANIFEST.txt; it changed after signing.")
             continue
         mode = stat.S_IMODE(file.stat().st_mode)
