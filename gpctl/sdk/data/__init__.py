@@ -14,7 +14,8 @@ Encoding (for the runtime):
     - `encode_frames(frames, format="arrow"|"json", *, ref_id=None) -> list[bytes]` — the `DataResponse.frames` of
       a QueryData response: one Arrow IPC file per frame for `format="arrow"` (request format ARROW, the default),
       one frame JSON document (IncludeAll) per frame for `format="json"` (then set the response format to JSON).
-      `ref_id` fills the refId of frames that have none.
+      `format` may be the request's protobuf `DataFrameFormat` number (0 ARROW, 1 JSON) as is. `ref_id` fills the
+      refId of frames that have none (pass the response map key).
     - `StreamPacketEncoder().encode(frame) -> bytes` — `StreamPacket.data` for RunStream: schema and data for the
       first frame (and whenever the schema changes), data only afterwards.
     - `Frame.to_arrow()`, `Frame.to_json(include="all"|"data"|"schema")`, and their decoders

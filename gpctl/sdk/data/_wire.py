@@ -13,17 +13,18 @@ FrameFormat = Literal["arrow", "json"]
 
 
 def encode_frames(
-    frames: Sequence[Frame], format: FrameFormat | str = "arrow", *, ref_id: str | None = None
+    frames: Sequence[Frame], format: FrameFormat | str | int = "arrow", *, ref_id: str | None = None
 ) -> list[bytes]:
     """Encode frames for `DataResponse.frames`: Arrow IPC files, or frame JSON (`IncludeAll`) for `format="json"`.
 
-    `ref_id` fills the refId of frames that have none (the response map key), without changing the frames.
+    `format` may also be the protobuf `DataFrameFormat` number of the request (0 ARROW, 1 JSON). `ref_id` fills
+    the refId of frames that have none (the response map key), without changing the frames.
 
     Raises:
         FrameError: a frame cannot be encoded (the message names the field).
         ValueError: `format` is neither `arrow` nor `json`.
     """
-    fmt = format.lower()
+    fmt = {0: "arrow", 1: "json"}.get(format, str(format)) if isinstance(format, int) else format.lower()
     if fmt == "arrow":
         from gpctl.sdk.data._arrow import encode_arrow
 

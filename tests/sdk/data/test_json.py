@@ -150,6 +150,8 @@ def test_encode_frames_per_format_fills_ref_id() -> None:
     as_json = encode_frames([plain, frame()], "json", ref_id="A")
     assert [json.loads(b)["schema"].get("refId") for b in as_json] == ["A", "B"]
     assert plain.ref_id is None
+    assert encode_frames([plain], 1, ref_id="A") == encode_frames([plain], "json", ref_id="A")
+    assert encode_frames([plain], 0) == encode_frames([plain], "ARROW")
     with pytest.raises(ValueError) as info:
         encode_frames([plain], "csv")
     assert str(info.value) == "Unknown frame format `csv`; use `arrow` or `json`."
