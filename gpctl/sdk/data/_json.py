@@ -185,7 +185,7 @@ def _read_schema(schema: Any) -> tuple[str, str | None, FrameMeta | None, list[S
     for entry in schema.get("fields") or []:
         name = str(entry.get("name", ""))
         info = entry.get("typeInfo") or {}
-        frame_type = str(info.get("frame") or entry.get("type") or "")
+        frame_type = str(info.get("frame") or _BY_TSTYPE.get(str(entry.get("type")), entry.get("type")) or "")
         try:
             ftype = FieldType.parse(frame_type)
         except ValueError as exc:
@@ -194,6 +194,9 @@ def _read_schema(schema: Any) -> tuple[str, str | None, FrameMeta | None, list[S
         config = FieldConfig.from_dict(entry["config"]) if entry.get("config") is not None else None
         specs.append((name, ftype, nullable, entry.get("labels"), config))
     return str(schema.get("name", "")), schema.get("refId") or None, meta, specs
+
+
+_BY_TSTYPE = {"number": "float64", "boolean": "bool", "time": "time.Time", "other": "json.RawMessage"}
 
 
 def _decode_field(spec: Spec, column: list[Any], entity: Any, nano: Any) -> Field:

@@ -88,13 +88,15 @@ def test_type_aliases_and_exact_large_integers() -> None:
                 {"name": "d", "type": "boolean", "typeInfo": {"frame": "boolean"}},
                 {"name": "e", "typeInfo": {"frame": "time"}},
                 {"name": "f", "typeInfo": {"frame": "json"}},
+                {"name": "g", "type": "number"},
+                {"name": "h", "type": "time"},
             ]
         },
-        "data": {"values": [[2**63 - 1], [None], [1], [True], [5], [{"x": [1]}]]},
+        "data": {"values": [[2**63 - 1], [None], [1], [True], [5], [{"x": [1]}], [2], [3]]},
     }
     decoded = Frame.from_json(json.dumps(doc))
     assert [f.type.value for f in decoded.fields] == [
-        "int64", "uint64", "float64", "bool", "time.Time", "json.RawMessage",
+        "int64", "uint64", "float64", "bool", "time.Time", "json.RawMessage", "float64", "time.Time",
     ]  # fmt: skip
     assert decoded.field("b").nullable
     assert decoded.field("a").values == [2**63 - 1]
