@@ -157,9 +157,8 @@ def query_json(client: PluginClient, request: QueryRequest, *, now: datetime | N
     from gpctl.sdk import TimeRange
 
     start, end = parse_time_range(request.time_from, request.time_to, now=now)
-    results = client.query(
-        request.query_type, request.model, ref_id=request.ref_id, time_range=TimeRange(start, end)
-    )
+    time_range = TimeRange(round(start.timestamp() * 1000), round(end.timestamp() * 1000))
+    results = client.query(request.query_type, request.model, ref_id=request.ref_id, time_range=time_range)
     return response_json(results)
 
 
