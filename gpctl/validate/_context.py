@@ -22,7 +22,9 @@ class ArchiveView:
     name: str
     extracted: Path
     per_arch_target: str | None = None
-    """`os/arch` when the zip is named `<id>-<version>.<os>_<arch>.zip`."""
+    """`os/arch` when the zip is named `<id>-<version>.<os>_<arch>[_<variant>].zip`."""
+    variant: str | None = None
+    """The build variant in a per-arch zip's name, e.g. `musl`."""
 
 
 @dataclass

@@ -111,7 +111,7 @@ def validate(
             temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gpctl-validate-")))
             dest = (temp / "archive").resolve()
             dest.mkdir()
-            view = ArchiveView(source.name, dest, archive.per_arch_target(source.name))
+            view = ArchiveView(source.name, dest, *archive.per_arch_target(source.name))
             ctx = Context(root=None, display=source.name, kind="zip", archive=view)
             extracted = extract_zip(source, dest)
             ctx.digests = extracted.sha256

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from validate_helpers import FIXTURES, copy_fixture, zip_dir
+from validate_helpers import FIXTURES, copy_fixture, elf_with_interp, zip_dir
 
 from gpctl.validate import validate
 
@@ -95,6 +95,22 @@ def test_per_arch_zip_must_hold_its_own_target(plugin: Path, tmp_path: Path) -> 
         f"warning[backend-binary-extra-target] {ID}/plugin.json: This `linux/arm64` zip also holds a `linux/amd64` "
         "executable; per-arch zips should hold only their own.",
     ]
+
+
+def test_musl_zip_must_hold_a_musl_executable(plugin: Path, tmp_path: Path) -> None:
+    exe = plugin / "gpx_weather_linux_amd64"
+    exe.write_bytes(elf_with_interp(b"/lib64/ld-linux-x86-64.so.2\x00"))
+    (plugin / "MANIFEST.txt").unlink()
+    glibc = validate(zip_dir(plugin, tmp_path / f"{ID}-1.0.0.linux_amd64_musl.zip", ID))
+    assert [f.line() for f in glibc.errors] == [
+        f"error[backend-binary-libc-mismatch] {ID}/gpx_weather_linux_amd64: The zip's name says `musl` but the "
+        "executable links glibc; build it on Alpine with `gpctl build --libc musl`."
+    ]
+    exe.write_bytes(elf_with_interp(b"/lib/ld-musl-x86_64.so.1\x00"))
+    (tmp_path / "again").mkdir()
+    musl = validate(zip_dir(plugin, tmp_path / "again" / f"{ID}-1.0.0.linux_amd64_musl.zip", ID))
+    assert musl.errors == []
+    assert musl.binaries[0].libc == "musl"
 
 
 def test_modes_come_from_the_zip(plugin: Path, tmp_path: Path) -> None:

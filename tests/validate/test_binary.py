@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import platform
 import shutil
-import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from validate_helpers import FIXTURES, copy_fixture, elf, fat_macho, macho, pe
+from validate_helpers import FIXTURES, copy_fixture, elf, elf_with_interp, fat_macho, macho, pe
 
 from gpctl.validate import validate
 from gpctl.validate._binary import highest_version, read_header
@@ -21,13 +20,6 @@ def _write(tmp_path: Path, data: bytes, name: str = "bin") -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-def _elf_with_interp(interp: bytes) -> bytes:
-    ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
-    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, 0x3E, 1, 0, 64, 0, 0, 64, 56, 1, 64, 0, 0)
-    phdr = struct.pack("<IIQQQQQQ", 3, 4, 120, 0, 0, len(interp), len(interp), 1)
-    return header + phdr + interp
 
 
 @pytest.mark.parametrize(
@@ -68,8 +60,8 @@ def test_non_executables_are_unknown(tmp_path: Path, data: bytes) -> None:
 
 
 def test_libc_flavour_from_the_interpreter(tmp_path: Path) -> None:
-    musl = read_header(_write(tmp_path, _elf_with_interp(b"/lib/ld-musl-x86_64.so.1\x00"), "musl"))
-    glibc = read_header(_write(tmp_path, _elf_with_interp(b"/lib64/ld-linux-x86-64.so.2\x00"), "glibc"))
+    musl = read_header(_write(tmp_path, elf_with_interp(b"/lib/ld-musl-x86_64.so.1\x00"), "musl"))
+    glibc = read_header(_write(tmp_path, elf_with_interp(b"/lib64/ld-linux-x86-64.so.2\x00"), "glibc"))
     assert (musl.interpreter, musl.libc) == ("/lib/ld-musl-x86_64.so.1", "musl")
     assert glibc.libc == "glibc"
     assert read_header(_write(tmp_path, elf(), "static")).libc == "static"

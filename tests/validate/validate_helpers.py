@@ -83,6 +83,14 @@ def elf(machine: int = 0x3E, bits: int = 64) -> bytes:
     return ident + struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, 0, 0, 0, 0, 52, 32, 0, 40, 0, 0)
 
 
+def elf_with_interp(interp: bytes, machine: int = 0x3E) -> bytes:
+    """A minimal dynamically linked ELF64 header: one PT_INTERP program header naming `interp`."""
+    ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, 0, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+    phdr = struct.pack("<IIQQQQQQ", 3, 4, 120, 0, 0, len(interp), len(interp), 1)
+    return header + phdr + interp
+
+
 def macho(cpu: int = 0x0100000C) -> bytes:
     """A minimal 64-bit little-endian Mach-O executable header (arm64 by default)."""
     return b"\xcf\xfa\xed\xfe" + struct.pack("<IIIIII", cpu, 0, 2, 0, 0, 0) + bytes(4)

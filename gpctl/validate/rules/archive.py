@@ -30,15 +30,19 @@ NO_IDENT_ROOT = Rule(
 
 RULES = (EMPTY, MORE_THAN_ONE, NO_ROOT_DIR, DIST, UNSAFE_PATH, SYMLINK, BAD_ENTRY, NO_IDENT_ROOT)
 
-_PER_ARCH = re.compile(r"\.(?P<os>[a-z]+)_(?P<arch>[a-z0-9]+)\.zip$")
+_PER_ARCH = re.compile(
+    r"\.(?P<os>linux|darwin|windows)_(?P<arch>[a-z0-9]+)(?:_(?P<variant>[a-z0-9]+))?\.zip$"
+)
 
 _PACKAGE_HINT = "package with `gpctl package`, which writes `<id>/` as the only top-level directory"
 
 
-def per_arch_target(zip_name: str) -> str | None:
-    """`linux/amd64` for `<id>-<version>.linux_amd64.zip`, else `None`."""
+def per_arch_target(zip_name: str) -> tuple[str | None, str | None]:
+    """(`linux/amd64`, variant) for `<id>-<version>.linux_amd64[_<variant>].zip`, else `(None, None)`."""
     match = _PER_ARCH.search(zip_name)
-    return f"{match['os']}/{match['arch']}" if match else None
+    if match is None:
+        return None, None
+    return f"{match['os']}/{match['arch']}", match["variant"]
 
 
 def report_unsafe(ctx: Context, extracted: ExtractedZip) -> None:

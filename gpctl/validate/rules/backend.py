@@ -75,6 +75,13 @@ ARCH_MISMATCH = Rule(
     "The header's architecture differs from the name's.",
     False,
 )
+LIBC_MISMATCH = Rule(
+    "backend-binary-libc-mismatch",
+    "backendbinary",
+    E,
+    "A `musl` zip holds a glibc executable.",
+    official=False,
+)
 GLIBC = Rule(
     "backend-binary-glibc",
     "backendbinary",
@@ -94,6 +101,7 @@ RULES = (
     FORMAT,
     OS_MISMATCH,
     ARCH_MISMATCH,
+    LIBC_MISMATCH,
     GLIBC,
 )
 
@@ -225,6 +233,14 @@ def _check_executable(ctx: Context, exe: Executable) -> None:
         claimed = "/".join(header.archs) if len(header.archs) > 1 else header.arch
         ctx.report(
             ARCH_MISMATCH, rel, f"The name says `{exe.arch}` but the {header.format} header says `{claimed}`."
+        )
+    variant = ctx.archive.variant if ctx.archive is not None else None
+    if variant == "musl" and exe.os == "linux" and header.libc == "glibc":
+        ctx.report(
+            LIBC_MISMATCH,
+            rel,
+            "The zip's name says `musl` but the executable links glibc; build it on Alpine with `gpctl build "
+            "--libc musl`.",
         )
     if header.libc == "glibc":
         glibc = _bundle_glibc(exe, header)
