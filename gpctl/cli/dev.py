@@ -84,6 +84,7 @@ def register(app: typer.Typer) -> None:
         out, err = out_console(), err_console()
         project = Project.find(path)
         live_update = None
+        live_mode = out.is_terminal
 
         def on_event(event: DevEvent) -> None:
             if event.kind == "log":
@@ -91,7 +92,7 @@ def register(app: typer.Typer) -> None:
             elif event.kind == "frontend":
                 out.print(f"frontend | {event.message}")
             elif event.kind == "error":
-                err.print(f"error: {event.message}")
+                (out if live_mode else err).print(f"error: {event.message}")
             else:
                 out.print(event.message)
 
@@ -110,12 +111,13 @@ def register(app: typer.Typer) -> None:
             on_event=on_event,
             on_status=on_status,
         )
-        signal.signal(signal.SIGTERM, lambda *_: server.stop())
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: server.stop())
         out.print(
             f"gpctl dev: `{project.plugin_id}` on {server.status.address}; "
             f"Grafana loading `{project.dist_dir}` connects here."
         )
-        if out.is_terminal:
+        if live_mode:
             from rich.live import Live
             from rich.text import Text
 

@@ -93,6 +93,7 @@ class DevServer:
         self._overlap = sys.platform != "win32"
         self._lock = threading.RLock()
         self._stop = threading.Event()
+        self._changes: queue.Queue[list[Path] | None] = queue.Queue()
         self._closed = False
         self._ever_served = False
 
@@ -217,7 +218,7 @@ class DevServer:
 
         Watching starts before the first load; changes made during a reload are gathered into one more reload.
         """
-        changes: queue.Queue[list[Path] | None] = queue.Queue()
+        changes = self._changes
 
         def watch() -> None:
             try:
@@ -252,8 +253,9 @@ class DevServer:
             watcher.join(timeout=5)
 
     def stop(self) -> None:
-        """Make `run()` return (thread-safe)."""
+        """Make `run()` return (thread-safe, and safe to call from a signal handler)."""
         self._stop.set()
+        self._changes.put(None)
 
     def close(self) -> None:
         """Stop every process and remove the dist files (idempotent)."""
