@@ -73,3 +73,39 @@ def test_frontend_only_plugin_has_nothing_to_start(tmp_path: Path) -> None:
     assert _smoke_findings(dist) == [
         "error[smoke-no-executable] dist/plugin.json: plugin.json declares no backend `executable`; nothing to start."
     ]
+
+
+PLUGIN = """\
+from gpctl.sdk import Datasource, HealthResult, serve
+
+ds = Datasource("myorg-weather-datasource")
+
+
+@ds.check_health
+def health(ctx):
+    return HealthResult.ok("smoke ok")
+
+
+serve(ds)
+"""
+
+
+def test_a_real_plugin_starts_answers_and_stops(tmp_path: Path) -> None:
+    import gpctl.sdk
+
+    if not hasattr(gpctl.sdk, "serve"):
+        pytest.skip("gpctl.sdk.serve is not available yet")
+    main = tmp_path / "plugin_main.py"
+    main.write_text(PLUGIN)
+    dist, exe = _plugin(tmp_path, f'#!/bin/sh\nexec "{sys.executable}" "{main}"\n')
+    report = validate(dist, smoke=True, smoke_timeout=30)
+    assert [f.rule for f in report.findings if f.analyzer == "smoke"] == []
+    assert report.smoke is not None
+    assert (report.smoke.executable, report.smoke.health) == (f"dist/{exe.name}", True)
+    assert (report.smoke.check_health_status, report.smoke.check_health_message) == ("OK", "smoke ok")
+    assert report.smoke.exit_code == 0
+    text = report.lines()
+    start = text.index(f"smoke: dist/{exe.name}")
+    assert text[start + 1].startswith("  handshake ")
+    assert text[start + 2 : start + 4] == ["  health         SERVING", "  CheckHealth    OK (smoke ok)"]
+    assert text[start + 4].startswith("  shutdown ") and text[start + 4].endswith(" ms, exit code 0")
