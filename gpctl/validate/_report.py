@@ -134,6 +134,8 @@ class SmokeResult:
 
     def describe(self) -> list[str]:
         lines = [f"smoke: {self.executable}"]
+        if self.handshake_ms is None:
+            lines.append("  did not start (see `smoke-start` above)")
         if self.handshake_ms is not None:
             lines.append(f"  handshake      {self.handshake_ms:.0f} ms")
         if self.health is not None:

@@ -51,6 +51,13 @@ def test_early_exit_is_reported_with_the_last_stderr_line(tmp_path: Path) -> Non
     ]
 
 
+def test_a_failed_start_shows_in_the_smoke_section(tmp_path: Path) -> None:
+    dist, exe = _plugin(tmp_path, "#!/bin/sh\nexit 1\n")
+    lines = validate(dist, smoke=True, smoke_timeout=5).lines()
+    start = lines.index(f"smoke: dist/{exe.name}")
+    assert lines[start + 1] == "  did not start (see `smoke-start` above)"
+
+
 def test_stdout_noise_before_the_handshake(tmp_path: Path) -> None:
     dist, exe = _plugin(tmp_path, "#!/bin/sh\necho 'starting weather plugin'\nsleep 5\n")
     findings = _smoke_findings(dist)
