@@ -33,13 +33,15 @@ _SDK_PACKAGES: dict[str, tuple[str, ...]] = {
     "pluginv2": ("backend.proto",),
     "plugin": ("grpc_broker.proto", "grpc_controller.proto", "grpc_stdio.proto"),
 }
-_IMPORT = re.compile(r"^(?P<indent>\s*)(?:from (?P<pkg>[\w.]+) )?import (?P<name>\w+_pb2(?:_grpc)?) as (?P<alias>\w+)$")
+_IMPORT = re.compile(
+    r"^(?P<indent>\s*)(?:from (?P<pkg>[\w.]+) )?import (?P<name>\w+_pb2(?:_grpc)?) as (?P<alias>\w+)$"
+)
 
 
 def generated_stubs(proto_dir: Path, files: list[str], out_dir: Path) -> dict[Path, bytes]:
     """Run protoc on `files` (relative to `proto_dir`); return `{out_dir / relative path: content}` in memory."""
     try:
-        import grpc_tools
+        import grpc_tools  # type: ignore[import-untyped]
     except ImportError as exc:
         raise GpctlError(
             "Generating stubs needs `grpcio-tools`, which is not installed.",
@@ -101,8 +103,12 @@ def _sdk_stubs() -> dict[Path, bytes]:
     stubs: dict[Path, bytes] = {}
     for package, files in _SDK_PACKAGES.items():
         stubs.update(generated_stubs(proto_dir, list(files), SDK_PROTOCOL_DIR / package))
-    stubs[SDK_PROTOCOL_DIR / "pluginv2" / "__init__.py"] = b'"""Generated from backend.proto; do not edit."""\n'
-    stubs[SDK_PROTOCOL_DIR / "plugin" / "__init__.py"] = b'"""Generated from go-plugin\'s protos; do not edit."""\n'
+    stubs[SDK_PROTOCOL_DIR / "pluginv2" / "__init__.py"] = (
+        b'"""Generated from backend.proto; do not edit."""\n'
+    )
+    stubs[SDK_PROTOCOL_DIR / "plugin" / "__init__.py"] = (
+        b'"""Generated from go-plugin\'s protos; do not edit."""\n'
+    )
     return stubs
 
 

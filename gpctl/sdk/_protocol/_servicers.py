@@ -1,0 +1,197 @@
+"""The pluginv2 servicers (Data, Diagnostics, Resource) and go-plugin's housekeeping services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import grpc
+
+from gpctl.sdk._context import PluginContext
+from gpctl.sdk._dispatch import Runtime, log_failure
+from gpctl.sdk._query import DataResponse
+from gpctl.sdk.errors import QueryError
+from gpctl.sdk.resources import ResourceRequest, call_resource
+
+from . import _convert
+from ._chunked import QueryOutcome, query_chunked_data
+from .plugin import grpc_controller_pb2
+from .pluginv2 import backend_pb2 as pb
+
+__all__ = ["ContextMaker", "DataServicer", "DiagnosticsServicer", "Housekeeping", "ResourceServicer"]
+
+logger = logging.getLogger("gpctl.sdk")
+
+
+class ContextMaker:
+    """Build a handler's `PluginContext` (settings parsed, instance attached) from a request's proto context."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(
+        self, proto: pb.PluginContext, context: grpc.aio.ServicerContext
+    ) -> PluginContext[Any]:
+        ctx = _convert.plugin_context(self.runtime.plugin, proto)
+        metadata: dict[str, str] = {}
+        for key, value in context.invocation_metadata() or ():
+            if isinstance(value, str):
+                metadata.setdefault(key, value)
+        return await self.runtime.with_instance(ctx, metadata)
+
+
+async def _context_or_error(
+    make: ContextMaker, proto: pb.PluginContext, context: grpc.aio.ServicerContext
+) -> tuple[PluginContext[Any] | None, QueryError | None]:
+    try:
+        return await make(proto, context), None
+    except QueryError as exc:
+        return None, exc
+    except Exception as exc:
+        log_failure("Creating the plugin instance failed.", exc, None)
+        return None, QueryError("Internal error while creating the plugin instance.", status=500)
+
+
+class DataServicer:
+    def __init__(self, runtime: Runtime, make: ContextMaker) -> None:
+        self.runtime = runtime
+        self.make = make
+
+    async def QueryData(
+        self, request: pb.QueryDataRequest, context: grpc.aio.ServicerContext
+    ) -> pb.QueryDataResponse:
+        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
+        sdk_request, answers = _convert.query_data_request(request)
+        if ctx is None:
+            err = error or QueryError("Internal error.", 500)
+            for q in sdk_request.queries:
+                answers[q.ref_id] = DataResponse(
+                    error=err.message, status=err.status, error_source=err.error_source
+                )
+        elif sdk_request.queries:
+            answers.update(await self.runtime.query_data(sdk_request, ctx))
+        out = pb.QueryDataResponse()
+        failed = ""
+        for ref_id, answer in answers.items():
+            out.responses[ref_id].CopyFrom(_convert.data_response(ref_id, answer, request.format))
+            if answer.error and not failed:
+                failed = answer.error_source or "plugin"
+        self.runtime.metrics.count("queryData", "error" if failed else "ok", failed or "plugin")
+        return out
+
+    async def QueryChunkedData(
+        self, request: pb.QueryChunkedDataRequest, context: grpc.aio.ServicerContext
+    ) -> None:
+        async def run(
+            req: pb.QueryChunkedDataRequest, ctxt: grpc.aio.ServicerContext
+        ) -> AsyncIterator[QueryOutcome]:
+            ctx, error = await _context_or_error(self.make, req.pluginContext, ctxt)
+            sdk_request, bad = _convert.query_data_request(req)
+            for ref_id, answer in bad.items():
+                yield QueryOutcome(ref_id, (), answer.error or "", answer.status, answer.error_source)
+            if ctx is None:
+                err = error or QueryError("Internal error.", 500)
+                for q in sdk_request.queries:
+                    yield QueryOutcome(q.ref_id, (), err.message, err.status, err.error_source)
+                return
+            async for ref_id, answer in self.runtime.outcomes(sdk_request, ctx):
+                yield QueryOutcome(
+                    ref_id, list(answer.frames), answer.error or "", answer.status, answer.error_source
+                )
+
+        await query_chunked_data(request, context, run if self.runtime.table.queries else None)
+
+
+class DiagnosticsServicer:
+    def __init__(self, runtime: Runtime, make: ContextMaker) -> None:
+        self.runtime = runtime
+        self.make = make
+
+    async def CheckHealth(
+        self, request: pb.CheckHealthRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CheckHealthResponse:
+        from gpctl.sdk._health import HealthResult
+
+        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
+        if ctx is None:
+            result = HealthResult.error(error.message if error else "Internal error.")
+        else:
+            result = await self.runtime.check_health(ctx)
+        self.runtime.metrics.count("checkHealth", "ok" if result.status == "ok" else "error")
+        return _convert.health_response(result)
+
+    async def CollectMetrics(
+        self, request: pb.CollectMetricsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CollectMetricsResponse:
+        self.runtime.metrics.count("collectMetrics")
+        text = await asyncio.to_thread(self.runtime.metrics.text)
+        return pb.CollectMetricsResponse(metrics=pb.CollectMetricsResponse.Payload(prometheus=text))
+
+
+class ResourceServicer:
+    def __init__(self, runtime: Runtime, make: ContextMaker) -> None:
+        self.runtime = runtime
+        self.make = make
+
+    async def CallResource(
+        self, request: pb.CallResourceRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.CallResourceResponse]:
+        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
+        if ctx is None:
+            err = error or QueryError("Internal error.", 500)
+            self.runtime.metrics.count("callResource", "error")
+            body = _convert.json_message(err.message)
+            yield pb.CallResourceResponse(
+                code=err.status, headers=_headers({"Content-Type": ["application/json"]}), body=body
+            )
+            return
+        sdk_request = ResourceRequest(
+            method=request.method,
+            path=request.path,
+            url=request.url,
+            headers={k: list(v.values) for k, v in request.headers.items()},
+            body=request.body,
+        )
+        status = 0
+        async for code, headers, body in call_resource(self.runtime.table, sdk_request, ctx):
+            if not status:
+                status = code
+                yield pb.CallResourceResponse(code=code, headers=_headers(headers), body=body)
+            else:
+                yield pb.CallResourceResponse(body=body)
+        self.runtime.metrics.count("callResource", "ok" if status < 500 else "error")
+
+
+def _headers(headers: Any) -> dict[str, pb.StringList]:
+    return {k: pb.StringList(values=list(v)) for k, v in headers.items()}
+
+
+class Housekeeping:
+    """go-plugin's broker (drained), controller (Shutdown) and stdio (held open until shutdown)."""
+
+    def __init__(self, on_shutdown: Callable[[], None]) -> None:
+        self.on_shutdown = on_shutdown
+        self.stopping = asyncio.Event()
+
+    async def StartStream(
+        self, request_iterator: Any, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[Any]:
+        async for _ in request_iterator:
+            pass
+        return
+        yield  # an async generator that sends nothing
+
+    async def Shutdown(
+        self, request: grpc_controller_pb2.Empty, context: grpc.aio.ServicerContext
+    ) -> grpc_controller_pb2.Empty:
+        logger.debug("Shutdown requested by host.")
+        self.stopping.set()
+        asyncio.get_running_loop().call_soon(self.on_shutdown)
+        return grpc_controller_pb2.Empty()
+
+    async def StreamStdio(self, request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        await self.stopping.wait()
+        return
+        yield

@@ -1,0 +1,260 @@
+"""`serve()`: run a plugin the way Grafana's go-plugin client expects; `serve_standalone()` for `gpctl dev`.
+
+Under a host: check the magic cookie, listen on 127.0.0.1 (or a Unix socket in `PLUGIN_UNIX_SOCKET_DIR`), print the
+handshake line `1|2|tcp|127.0.0.1:PORT|grpc` once listening, then send anything written to stdout to stderr; log
+hclog JSON on stderr; ignore SIGINT; stop on `GRPCController.Shutdown` or SIGTERM and exit the process.
+
+Locator mode (protocol.md §3.5): when `standalone.txt` sits next to the executable, or
+`GF_PLUGIN_GRPC_ADDRESS_<ID>` is set, and the developer's server named by `pid.txt` is alive, only print its
+address as the handshake and stay alive serving nothing, so Grafana talks to that server directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from gpctl.sdk._plugin import _Plugin
+
+__all__ = ["COOKIE_KEY", "COOKIE_VALUE", "locator_address", "serve", "serve_standalone"]
+
+COOKIE_KEY = "grafana_plugin_type"
+COOKIE_VALUE = "datasource"
+COOKIE_MESSAGE = (
+    "This binary is a plugin. These are not meant to be executed directly.\n"
+    "Please execute the program that consumes these plugins, which will\n"
+    "load any plugins automatically\n"
+)
+logger = logging.getLogger("gpctl.sdk")
+
+
+def _address_env(plugin_id: str) -> str:
+    return "GF_PLUGIN_GRPC_ADDRESS_" + plugin_id.upper().replace("-", "_")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def locator_address(plugin_id: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The standalone server's address when this process should run as a locator, else `None`."""
+    env = os.environ if env is None else env
+    dirs = []
+    for candidate in (sys.executable, sys.argv[0] if sys.argv else ""):
+        if candidate:
+            directory = Path(candidate).resolve().parent
+            if directory not in dirs:
+                dirs.append(directory)
+    address = env.get(_address_env(plugin_id), "").strip()
+    folder: Path | None = None
+    for directory in dirs:
+        file = directory / "standalone.txt"
+        if file.is_file():
+            text = file.read_text().strip()
+            if text:
+                folder = directory
+                address = address or text
+                break
+    if not address:
+        return None
+    for directory in [folder] if folder else dirs:
+        pid_file = directory / "pid.txt"
+        if pid_file.is_file():
+            try:
+                pid = int(pid_file.read_text().strip())
+            except ValueError:
+                return None
+            if not _pid_alive(pid):
+                return None
+    return address
+
+
+def _run_locator(address: str) -> NoReturn:
+    host_port = address[1:] if address.startswith(":") else address
+    if host_port == address and ":" not in address:
+        host_port = f"127.0.0.1:{address}"
+    sys.stdout.write(f"1|2|tcp|{host_port}|grpc\n")
+    sys.stdout.flush()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch_stdin() -> None:
+        try:
+            while sys.stdin.buffer.read(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(0)
+
+    if sys.stdin is not None and not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    while True:
+        time.sleep(10)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            sys.stdout.write(f"[{stamp}] using address: {host_port}\n")
+            sys.stdout.flush()
+        except OSError:
+            os._exit(0)
+
+
+def _handle_argv(build_info: Mapping[str, str] | None) -> None:
+    args = sys.argv[1:]
+    if "--buildinfo" in args or "-buildinfo" in args:
+        sys.stdout.write(json.dumps(dict(build_info or {})) + "\n")
+        sys.stdout.flush()
+        raise SystemExit(0)
+    if "--version" in args or "-version" in args:
+        from gpctl import __version__
+
+        sys.stdout.write(str((build_info or {}).get("version", __version__)) + "\n")
+        sys.stdout.flush()
+        raise SystemExit(0)
+
+
+def _listen_address() -> tuple[str, str]:
+    """(grpc address, handshake network) from the environment."""
+    socket_dir = os.environ.get("PLUGIN_UNIX_SOCKET_DIR", "").strip()
+    if socket_dir:
+        fd, path = tempfile.mkstemp(prefix="plugin", dir=socket_dir)
+        os.close(fd)
+        Path(path).unlink()
+        return f"unix:{path}", "unix"
+    return "127.0.0.1:0", "tcp"
+
+
+def _chgrp_socket(path: str) -> None:
+    group = os.environ.get("PLUGIN_UNIX_SOCKET_GROUP", "").strip()
+    if not group:
+        return
+    import grp
+
+    gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
+    os.chown(path, -1, gid)
+    Path(path).chmod(0o660)
+
+
+def _guard_stdout() -> None:
+    """After the handshake nothing may reach fd 1: point it (and `sys.stdout`) at stderr."""
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+
+def _warm_up() -> None:
+    """Import what the first requests need (frames, metrics) in the background, after the handshake."""
+    try:
+        import prometheus_client  # noqa: F401
+        import pyarrow  # noqa: F401
+    except Exception:  # pragma: no cover - an import failure shows on first use instead
+        pass
+
+
+def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> NoReturn:
+    """Serve `plugin` to a go-plugin host (Grafana) until it shuts the plugin down; never returns."""
+    _handle_argv(build_info)
+    address = locator_address(plugin.plugin_id)
+    if address is not None:
+        _run_locator(address)
+    if os.environ.get(COOKIE_KEY) != COOKIE_VALUE:
+        sys.stderr.write(COOKIE_MESSAGE)
+        sys.stderr.flush()
+        raise SystemExit(1)
+    from gpctl.sdk import _logging
+
+    _logging.install(logging.DEBUG)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = asyncio.run(_serve(plugin))
+    sys.stderr.flush()
+    os._exit(code)
+
+
+async def _serve(plugin: _Plugin) -> int:
+    from gpctl.sdk._dispatch import Runtime
+    from gpctl.sdk._protocol._server import PluginServer
+
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    runtime = Runtime(plugin)
+    server = PluginServer(runtime, housekeeping=True, on_shutdown=done.set)
+    listen, network = _listen_address()
+    tls = None
+    if os.environ.get("PLUGIN_CLIENT_CERT", "").strip():
+        from gpctl.sdk._protocol._mtls import TlsTerminator, auto_mtls, private_socket_path
+
+        tls = auto_mtls(os.environ)
+        listen = f"unix:{private_socket_path()}"
+    bound = await server.start(listen)
+    cert = ""
+    if tls is not None:
+        terminator = TlsTerminator(tls, bound)
+        shown = terminator.start()
+        cert = "|" + tls.handshake_cert
+        network = "tcp"
+    elif network == "unix":
+        shown = bound[len("unix:") :]
+        _chgrp_socket(shown)
+    else:
+        shown = bound
+    sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
+    sys.stdout.flush()
+    _guard_stdout()
+    loop.add_signal_handler(signal.SIGTERM, done.set)
+    threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
+    logger.debug(
+        "plugin serving", extra={"address": shown, "services": ",".join(server.services), "pid": os.getpid()}
+    )
+    waiter = asyncio.ensure_future(server.wait())
+    stopper = asyncio.ensure_future(done.wait())
+    await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    logger.debug("plugin exiting")
+    try:
+        await asyncio.wait_for(server.stop(0.2), timeout=1.0)
+    except (asyncio.TimeoutError, Exception) as exc:  # exit anyway: the host waits only 2 s
+        logger.debug("stopping the server did not finish cleanly: %s", exc)
+    return 0
+
+
+def serve_standalone(
+    plugin: _Plugin, address: str = "127.0.0.1:0", *, ready: Callable[[str], None] | None = None
+) -> None:
+    """Serve only the pluginv2 services on `address` (no handshake) until SIGINT/SIGTERM; for `gpctl dev`.
+
+    `ready(bound_address)` is called once the server listens.
+    """
+    asyncio.run(_standalone(plugin, address, ready))
+
+
+async def _standalone(plugin: _Plugin, address: str, ready: Callable[[str], None] | None) -> None:
+    from gpctl.sdk._dispatch import Runtime
+    from gpctl.sdk._protocol._server import PluginServer
+
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    server = PluginServer(Runtime(plugin), housekeeping=False)
+    bound = await server.start(address)
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, done.set)
+    if ready is not None:
+        ready(bound)
+    waiter = asyncio.ensure_future(server.wait())
+    stopper = asyncio.ensure_future(done.wait())
+    await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    await server.stop(0.5)
