@@ -184,7 +184,7 @@ class LaunchedPlugin:
         elapsed = (time.perf_counter() - started) * 1000.0
         for client in self._clients:
             try:
-                client.__exit__(None, None, None)
+                client.close()
             except Exception:  # closing a dead channel must not hide the stop
                 pass
         self._clients.clear()

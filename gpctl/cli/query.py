@@ -11,6 +11,13 @@ import typer
 __all__ = ["register"]
 
 
+def _plugin_id(plugin_json: Path) -> str:
+    try:
+        return str(json.loads(plugin_json.read_text(encoding="utf-8")).get("id", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
 def register(app: typer.Typer) -> None:
     """Add the `query` command to `app`."""
 
@@ -67,8 +74,12 @@ def register(app: typer.Typer) -> None:
         request = QueryRequest(parse_model(model), ref, query_type, time_from, time_to)
         parse_time_range(time_from, time_to)  # report a bad time before connecting
         options = load_settings(settings)
-        dev_dir = None if exe is not None else Project.find(project).dist_dir
-        with open_client(dev_dir=dev_dir, executable=exe, settings=options) as client:
+        if exe is not None:
+            dev_dir, plugin_id = None, _plugin_id(exe.parent / "plugin.json")
+        else:
+            found = Project.find(project)
+            dev_dir, plugin_id = found.dist_dir, found.plugin_id
+        with open_client(dev_dir=dev_dir, executable=exe, settings=options, plugin_id=plugin_id) as client:
             if health:
                 result = health_json(client)
                 failed = result["status"] != "OK"

@@ -56,6 +56,9 @@ def main(argv: list[str]) -> None:
     if locator_active(launcher.parent, project.plugin_id):
         kind = App if project.plugin_type == "app" else Datasource
         plugin = kind(project.plugin_id)
+        # Grafana passes its own stdin, often /dev/null (a service, a container): end of input there says nothing
+        # about Grafana going away, so the locator must not wait on it. Grafana SIGKILLs it on stop.
+        sys.stdin = None
     else:
         plugin = load_entry(project.plugin_ref, project.source_dir)
     serve(plugin)

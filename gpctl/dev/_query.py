@@ -105,6 +105,7 @@ def open_client(
     dev_dir: Path | None = None,
     executable: Path | None = None,
     settings: DatasourceSettings | None = None,
+    plugin_id: str = "",
     timeout: float = 10.0,
 ) -> Iterator[PluginClient]:
     """Connect to the dev server serving `dev_dir`, or launch `executable` as Grafana does; stop it afterwards.
@@ -113,7 +114,9 @@ def open_client(
         DevError: no dev server runs there, or the executable does not start.
     """
     options = settings or DatasourceSettings()
-    kwargs = {"json_data": options.json_data, "secure_json_data": options.secure_json_data}
+    kwargs: dict[str, Any] = {"json_data": options.json_data, "secure_json_data": options.secure_json_data}
+    if plugin_id:
+        kwargs["plugin_id"] = plugin_id
     if executable is not None:
         from gpctl.launch import launch_plugin
 
@@ -154,10 +157,8 @@ def response_json(results: Mapping[str, Any]) -> dict[str, Any]:
 
 def query_json(client: PluginClient, request: QueryRequest, *, now: datetime | None = None) -> dict[str, Any]:
     """Send one query and return the `/api/ds/query`-shaped response."""
-    from gpctl.sdk import TimeRange
-
     start, end = parse_time_range(request.time_from, request.time_to, now=now)
-    time_range = TimeRange(round(start.timestamp() * 1000), round(end.timestamp() * 1000))
+    time_range = (round(start.timestamp() * 1000), round(end.timestamp() * 1000))
     results = client.query(request.query_type, request.model, ref_id=request.ref_id, time_range=time_range)
     return response_json(results)
 

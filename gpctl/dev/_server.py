@@ -1,17 +1,16 @@
 """`gpctl dev`'s supervisor: serve the plugin on a fixed address and swap in new code on every save.
 
-The plugin runs in a worker process (`gpctl.sdk.serve_standalone`). A spare worker is always warming up (Python,
-gRPC, the frame encoder and the plugin's third-party imports already loaded). On a change the spare imports the
-new code and binds the same address next to the serving worker (`SO_REUSEPORT`, as gRPC sets it by default); only
-once it listens is the old worker stopped, so a broken save never takes the server down: the old code keeps
-answering, the error is reported, and the next good save recovers. Where both cannot bind at once, the old worker is
-stopped first.
+The plugin runs in a worker process (`gpctl.sdk.serve_standalone` on a port of its own) behind a relay that owns
+the fixed address (`_proxy.py`). A spare worker is always warming up (Python, gRPC, the frame encoder and the
+plugin's third-party imports already loaded). On a change the spare imports the new code and starts listening; only
+then does the relay send new connections to it and is the old worker stopped (gracefully: its clients reconnect, to
+the new worker). A broken save never takes the server down: the old code keeps answering, the error is reported,
+and the next good save recovers.
 """
 
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from gpctl.dev._files import DevFiles, choose_address, kill_running
 from gpctl.dev._frontend import Frontend
+from gpctl.dev._proxy import Relay
 from gpctl.dev._watch import WatchSpec, watch_changes
 from gpctl.dev._workers import Activation, WorkerProcess
 from gpctl.errors import DevError, GpctlError
@@ -90,7 +90,7 @@ class DevServer:
         self._active: WorkerProcess | None = None
         self._spare: WorkerProcess | None = None
         self._preload: list[str] = []
-        self._overlap = sys.platform != "win32"
+        self._relay = Relay(self.status.address)
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._changes: queue.Queue[list[Path] | None] = queue.Queue()
@@ -123,6 +123,7 @@ class DevServer:
             if worker is not self._active or self._closed:
                 return
             self._active = None
+            self._relay.set_target(None)
             message = f"The plugin worker exited with code {code}; save a file to start it again."
             self._set(state="error", serving=False, last_error=message)
         self._emit(DevEvent("error", message))
@@ -132,7 +133,7 @@ class DevServer:
             "ref": self.project.plugin_ref,
             "source": str(self.project.source_dir),
             "root": str(self.project.root),
-            "address": self.status.address,
+            "address": "127.0.0.1:0",
         }
 
     def _take_spare(self) -> WorkerProcess:
@@ -149,16 +150,7 @@ class DevServer:
             ):
                 return False
             worker = self._take_spare()
-            if self._active is not None and not self._overlap:
-                self._active.stop()
-                self._active = None
             result = worker.activate(self._command(), self._timeout)
-            if not result.ok and result.stage == "serve" and self._active is not None and self._overlap:
-                self._overlap = False  # the address cannot be shared: stop the old worker first from now on
-                self._active.stop()
-                self._active = None
-                worker = self._spawn()
-                result = worker.activate(self._command(), self._timeout)
             self._finish(worker, result, started)
             self._spare = self._spawn()
             return result.ok
@@ -169,6 +161,7 @@ class DevServer:
             self._emit(DevEvent("error", result.message))
             return
         old, self._active = self._active, worker
+        self._relay.set_target(result.address)
         if old is not None:
             old.stop(wait=False)  # SIGTERM now: its connections close and clients reconnect to the new worker
         self._preload = result.modules
@@ -204,7 +197,8 @@ class DevServer:
     # -- lifecycle ------------------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Write the dist files, start the frontend if asked, and serve the current code."""
+        """Bind the address, write the dist files, start the frontend if asked, and serve the current code."""
+        self._relay.start()
         self.files.write()
         if self._kill_stale:
             kill_running(self.files.launcher)
@@ -268,6 +262,7 @@ class DevServer:
                 if worker is not None:
                     worker.stop()
             self._spare = self._active = None
+            self._relay.close()
             launcher = self.files.launcher if self.project.executable else None
             self.files.remove()
             if launcher is not None and self._kill_stale:

@@ -23,6 +23,7 @@ class Activation:
     ok: bool
     stage: str = ""
     message: str = ""
+    address: str = ""
     modules: list[str] = field(default_factory=list)
 
 
@@ -102,7 +103,8 @@ class WorkerProcess:
                 return Activation(False, "exit", f"The plugin worker exited with code {code} before serving.")
             kind = event.get("event")
             if kind == "ready":
-                return Activation(True, modules=[str(m) for m in event.get("modules", [])])
+                modules = [str(m) for m in event.get("modules", [])]
+                return Activation(True, address=str(event.get("address", "")), modules=modules)
             elif kind == "error":
                 self.process.wait()
                 return Activation(False, str(event.get("stage", "load")), str(event.get("message", "")))
