@@ -16,13 +16,19 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from gpctl.sdk._admission import ConversionResult, MutationResult, ValidationResult
 from gpctl.sdk._context import User
 from gpctl.sdk._health import HealthResult
 from gpctl.sdk._plugin import _Plugin
+from gpctl.sdk._stream import PublishResult, SubscribeResult
 from gpctl.sdk.data import Frame
 from gpctl.sdk.resources import ResourceResponse
+
+if TYPE_CHECKING:
+    from gpctl.sdk._protocol._chunked import Chunk
+    from gpctl.sdk._protocol._stream_servicer import StreamRun
 
 __all__ = ["PluginClient", "QueryResult", "ResourceResponse"]
 
@@ -212,3 +218,83 @@ class PluginClient:
     def shutdown(self) -> None:
         """Call go-plugin's `GRPCController.Shutdown`, as the host's Kill does."""
         self._ready().shutdown()
+
+    # Streams, chunked queries, admission and conversion (their client calls live beside their servicers) -------
+
+    def subscribe_stream(self, path: str, data: Any = None) -> SubscribeResult:
+        """SubscribeStream for channel `path` (`data`: JSON-able value or bytes)."""
+        from gpctl.sdk._protocol import _stream_servicer
+
+        return _stream_servicer.subscribe(self._ready().channel, self._ctx(), path, data, self.timeout)
+
+    def publish_stream(self, path: str, data: Any = None) -> PublishResult:
+        """PublishStream `data` to channel `path`."""
+        from gpctl.sdk._protocol import _stream_servicer
+
+        return _stream_servicer.publish(self._ready().channel, self._ctx(), path, data, self.timeout)
+
+    def run_stream(self, path: str, *, data: Any = None, max_packets: int | None = None) -> StreamRun:
+        """RunStream `path`, decoding each packet as JSON; cancel (as Grafana does) after `max_packets`."""
+        from gpctl.sdk._protocol import _stream_servicer
+
+        return _stream_servicer.run(self._ready().channel, self._ctx(), path, data, max_packets, self.timeout)
+
+    def query_chunked(
+        self,
+        query_type: str = "",
+        model: Mapping[str, Any] | bytes | None = None,
+        *,
+        ref_id: str = "A",
+        time_range: tuple[int, int] | None = None,
+        format: Literal["arrow", "json"] = "arrow",
+    ) -> list[Chunk]:
+        """Send one query as QueryChunkedData; return its chunks (raises `RpcFailed` on a gRPC error)."""
+        from gpctl.sdk._protocol import _chunked
+        from gpctl.sdk._protocol._admission_servicer import RpcFailed
+
+        now = int(time.time() * 1000)
+        query: dict[str, Any] = {"ref_id": ref_id, "query_type": query_type, "model": model or {}}
+        query["time_range"] = time_range or (now - 3_600_000, now)
+        chunks, code = _chunked.query_chunked(
+            self._ready().channel, self._ctx(), [query], json_format=format == "json", timeout=self.timeout
+        )
+        if code:
+            raise RpcFailed("QueryChunkedData", code, "")
+        return chunks
+
+    def validate_admission(
+        self,
+        obj: Any,
+        *,
+        operation: str = "CREATE",
+        kind: tuple[str, str, str] = ("", "", ""),
+        old: Any = None,
+    ) -> ValidationResult:
+        """ValidateAdmission of `obj` (JSON-able value or bytes)."""
+        from gpctl.sdk._protocol import _admission_servicer
+
+        args = (self._ctx(), obj, operation, kind, old, self.timeout)
+        return _admission_servicer.validate(self._ready().channel, *args)
+
+    def mutate_admission(
+        self,
+        obj: Any,
+        *,
+        operation: str = "CREATE",
+        kind: tuple[str, str, str] = ("", "", ""),
+        old: Any = None,
+    ) -> MutationResult:
+        """MutateAdmission of `obj` (JSON-able value or bytes)."""
+        from gpctl.sdk._protocol import _admission_servicer
+
+        args = (self._ctx(), obj, operation, kind, old, self.timeout)
+        return _admission_servicer.mutate(self._ready().channel, *args)
+
+    def convert_objects(
+        self, objects: Sequence[Any], *, target_version: tuple[str, str] = ("", ""), uid: str = ""
+    ) -> ConversionResult:
+        """ConvertObjects: `objects` are `RawObject`s, bytes or JSON-able values (sent as application/json)."""
+        from gpctl.sdk._protocol import _admission_servicer
+
+        args = (self._ctx(), objects, target_version, uid, self.timeout)
+        return _admission_servicer.convert(self._ready().channel, *args)

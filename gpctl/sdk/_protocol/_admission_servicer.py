@@ -6,6 +6,7 @@ with its traceback and answered with `UNKNOWN` and a sentence naming the handler
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, NoReturn
 
@@ -16,17 +17,28 @@ from gpctl.sdk._admission import (
     AdmissionHandlers,
     AdmissionRequest,
     ConversionRequest,
+    ConversionResult,
     GroupVersion,
     GroupVersionKind,
+    MutationResult,
     RawObject,
     StatusResult,
+    ValidationResult,
 )
 
 from ._stream_servicer import ContextFactory
 from .pluginv2 import backend_pb2 as pb
 from .pluginv2 import backend_pb2_grpc as pb_grpc
 
-__all__ = ["AdmissionServicer", "ConversionServicer", "add_admission_servicers"]
+__all__ = [
+    "AdmissionServicer",
+    "ConversionServicer",
+    "RpcFailed",
+    "add_admission_servicers",
+    "convert",
+    "mutate",
+    "validate",
+]
 
 logger = logging.getLogger("gpctl.sdk.admission")
 
@@ -128,3 +140,100 @@ def add_admission_servicers(
         pb_grpc.add_ResourceConversionServicer_to_server(ConversionServicer(handlers, make_context), server)
         added.append("pluginv2.ResourceConversion")
     return added
+
+
+# -- client side (gpctl.sdk.testing.PluginClient) ------------------------------------------------------------------
+
+
+class RpcFailed(RuntimeError):
+    """An RPC answered with an error status; `code` is its name in lower case (`unimplemented`, `unknown`...)."""
+
+    def __init__(self, rpc: str, code: str, details: str) -> None:
+        super().__init__(f"{rpc} failed with `{code}`: {details}")
+        self.code = code
+        self.details = details
+
+
+def _result(status: pb.StatusResult | None) -> StatusResult | None:
+    if status is None or not status.status:
+        return None
+    return StatusResult(status.status, status.message, status.reason, status.code)  # type: ignore[arg-type]
+
+
+def _bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else json.dumps(value).encode()
+
+
+def _admission(
+    ctx: pb.PluginContext, obj: Any, operation: str, kind: tuple[str, str, str], old: Any
+) -> pb.AdmissionRequest:
+    return pb.AdmissionRequest(
+        pluginContext=ctx,
+        operation=OPERATIONS.index(operation),  # type: ignore[arg-type]
+        kind=pb.GroupVersionKind(group=kind[0], version=kind[1], kind=kind[2]),
+        object_bytes=_bytes(obj),
+        old_object_bytes=_bytes(old),
+    )
+
+
+def validate(
+    channel: grpc.Channel,
+    ctx: pb.PluginContext,
+    obj: Any,
+    operation: str,
+    kind: tuple[str, str, str],
+    old: Any,
+    timeout: float,
+) -> ValidationResult:
+    try:
+        answer = pb_grpc.AdmissionControlStub(channel).ValidateAdmission(
+            _admission(ctx, obj, operation, kind, old), timeout=timeout
+        )
+    except grpc.RpcError as exc:
+        raise RpcFailed("ValidateAdmission", exc.code().name.lower(), exc.details() or "") from None
+    result = _result(answer.result if answer.HasField("result") else None)
+    return ValidationResult(answer.allowed, result, tuple(answer.warnings))
+
+
+def mutate(
+    channel: grpc.Channel,
+    ctx: pb.PluginContext,
+    obj: Any,
+    operation: str,
+    kind: tuple[str, str, str],
+    old: Any,
+    timeout: float,
+) -> MutationResult:
+    try:
+        answer = pb_grpc.AdmissionControlStub(channel).MutateAdmission(
+            _admission(ctx, obj, operation, kind, old), timeout=timeout
+        )
+    except grpc.RpcError as exc:
+        raise RpcFailed("MutateAdmission", exc.code().name.lower(), exc.details() or "") from None
+    result = _result(answer.result if answer.HasField("result") else None)
+    return MutationResult(answer.allowed, result, tuple(answer.warnings), bytes(answer.object_bytes))
+
+
+def convert(
+    channel: grpc.Channel,
+    ctx: pb.PluginContext,
+    objects: Any,
+    target: tuple[str, str],
+    uid: str,
+    timeout: float,
+) -> ConversionResult:
+    raw = [o if isinstance(o, RawObject) else RawObject(_bytes(o)) for o in objects]
+    request = pb.ConversionRequest(
+        pluginContext=ctx,
+        uid=uid,
+        objects=[pb.RawObject(raw=o.raw, content_type=o.content_type) for o in raw],
+        target_version=pb.GroupVersion(group=target[0], version=target[1]),
+    )
+    try:
+        answer = pb_grpc.ResourceConversionStub(channel).ConvertObjects(request, timeout=timeout)
+    except grpc.RpcError as exc:
+        raise RpcFailed("ConvertObjects", exc.code().name.lower(), exc.details() or "") from None
+    result = _result(answer.result if answer.HasField("result") else None)
+    return ConversionResult(tuple(RawObject(o.raw, o.content_type) for o in answer.objects), result)

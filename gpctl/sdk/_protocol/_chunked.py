@@ -10,8 +10,10 @@ has schema and data and later ones data only, like the Go SDK. A failed query be
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 
@@ -19,7 +21,15 @@ from gpctl.sdk.data import Field, Frame
 
 from .pluginv2 import backend_pb2 as pb
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "QueryOutcome", "chunk_outcome", "query_chunked_data", "split_frame"]
+__all__ = [
+    "DEFAULT_CHUNK_BYTES",
+    "Chunk",
+    "QueryOutcome",
+    "chunk_outcome",
+    "query_chunked",
+    "query_chunked_data",
+    "split_frame",
+]
 
 DEFAULT_CHUNK_BYTES = 1 << 20
 
@@ -105,3 +115,64 @@ async def query_chunked_data(
     async for outcome in run_queries(request, context):
         for chunk in chunk_outcome(outcome, request.format, chunk_bytes):
             await context.write(chunk)
+
+
+# -- client side (gpctl.sdk.testing.PluginClient) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One QueryChunkedData message, decoded: `frame` is `None` for an error chunk."""
+
+    ref_id: str
+    frame_id: str
+    frame: Frame | None
+    status: int
+    error: str = ""
+    error_source: str = ""
+
+
+def query_chunked(
+    channel: grpc.Channel,
+    ctx: pb.PluginContext,
+    queries: Sequence[Mapping[str, Any]],
+    *,
+    json_format: bool = False,
+    timeout: float = 30.0,
+) -> tuple[list[Chunk], str]:
+    """Send a QueryChunkedData call (queries as for `ProtocolClient.query_data`); return the chunks and the
+    error status name (`""` when the call succeeded)."""
+    from .pluginv2 import backend_pb2_grpc as pb_grpc
+
+    chunked = pb.QueryChunkedDataRequest(pluginContext=ctx, format=pb.JSON if json_format else pb.ARROW)
+    for q in queries:
+        model = q.get("model", {})
+        start, end = q["time_range"]
+        chunked.queries.append(
+            pb.DataQuery(
+                refId=str(q.get("ref_id", "A")),
+                queryType=str(q.get("query_type", "")),
+                json=model if isinstance(model, bytes) else json.dumps(model).encode(),
+                timeRange=pb.TimeRange(fromEpochMS=int(start), toEpochMS=int(end)),
+                intervalMS=int(q.get("interval_ms", 1000)),
+                maxDataPoints=int(q.get("max_data_points", 100)),
+            )
+        )
+    chunks: list[Chunk] = []
+    schemas: dict[str, Frame] = {}
+    try:
+        for message in pb_grpc.DataStub(channel).QueryChunkedData(chunked, timeout=timeout):
+            frame: Frame | None = None
+            if message.frame and message.format == pb.JSON:
+                frame = Frame.from_json(message.frame, schema=schemas.get(message.frameId))
+                schemas.setdefault(message.frameId, frame)
+            elif message.frame:
+                frame = Frame.from_arrow_bytes(message.frame)
+            chunks.append(
+                Chunk(
+                    message.refId, message.frameId, frame, message.status, message.error, message.errorSource
+                )
+            )
+    except grpc.RpcError as exc:
+        return chunks, exc.code().name.lower()
+    return chunks, ""

@@ -9,18 +9,28 @@ with their traceback; the host only gets a sentence naming the path and the exce
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
 
-from gpctl.sdk._stream import StreamRouter
+from gpctl.sdk._stream import PublishResult, StreamRouter, SubscribeResult
 
 from .pluginv2 import backend_pb2 as pb
 from .pluginv2 import backend_pb2_grpc as pb_grpc
 
-__all__ = ["ContextFactory", "StreamServicer", "add_stream_servicer"]
+__all__ = [
+    "ContextFactory",
+    "StreamRun",
+    "StreamServicer",
+    "add_stream_servicer",
+    "publish",
+    "run",
+    "subscribe",
+]
 
 logger = logging.getLogger("gpctl.sdk.stream")
 
@@ -97,3 +107,73 @@ def add_stream_servicer(server: grpc.aio.Server, router: StreamRouter, make_cont
         return False
     pb_grpc.add_StreamServicer_to_server(StreamServicer(router, make_context), server)
     return True
+
+
+# -- client side (gpctl.sdk.testing.PluginClient) ------------------------------------------------------------------
+
+_STATUS_NAMES = {0: "ok", 1: "not_found", 2: "permission_denied"}
+
+
+@dataclass(frozen=True)
+class StreamRun:
+    """What a RunStream call produced: decoded JSON packets and how the stream ended.
+
+    `status` is `ok` (the handler returned), `cancelled` (stopped after `max_packets`) or the gRPC status in
+    lower case (`unknown` when the handler raised, `not_found` for an unknown path); `error` is its message.
+    """
+
+    packets: list[Any]
+    status: str
+    error: str = ""
+
+
+def _payload(data: Any) -> bytes:
+    if data is None:
+        return b""
+    if isinstance(data, bytes):
+        return data
+    return json.dumps(data).encode()
+
+
+def subscribe(
+    channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
+) -> SubscribeResult:
+    stub = pb_grpc.StreamStub(channel)
+    answer = stub.SubscribeStream(
+        pb.SubscribeStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
+    )
+    return SubscribeResult(_STATUS_NAMES.get(answer.status, "not_found"), bytes(answer.data))  # type: ignore[arg-type]
+
+
+def publish(
+    channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
+) -> PublishResult:
+    stub = pb_grpc.StreamStub(channel)
+    answer = stub.PublishStream(
+        pb.PublishStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
+    )
+    return PublishResult(_STATUS_NAMES.get(answer.status, "not_found"), bytes(answer.data))  # type: ignore[arg-type]
+
+
+def run(
+    channel: grpc.Channel,
+    ctx: pb.PluginContext,
+    path: str,
+    data: Any,
+    max_packets: int | None,
+    timeout: float,
+) -> StreamRun:
+    stub = pb_grpc.StreamStub(channel)
+    call = stub.RunStream(
+        pb.RunStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
+    )
+    packets: list[Any] = []
+    try:
+        for packet in call:
+            packets.append(json.loads(packet.data))
+            if max_packets is not None and len(packets) >= max_packets:
+                call.cancel()
+                return StreamRun(packets, "cancelled")
+    except grpc.RpcError as exc:
+        return StreamRun(packets, exc.code().name.lower(), exc.details() or "")
+    return StreamRun(packets, "ok")
