@@ -49,8 +49,9 @@ def host_target() -> str:
 
 
 def _status_text(value: object) -> str:
+    """`OK`, `ERROR` or `UNKNOWN`, as Grafana names CheckHealth statuses."""
     name = getattr(value, "name", None)
-    return str(name if isinstance(name, str) else value)
+    return str(name if isinstance(name, str) else value).upper()
 
 
 def run_smoke(ctx: Context, *, timeout: float = 10.0) -> SmokeResult | None:
