@@ -28,13 +28,27 @@ logger = logging.getLogger("gpctl.sdk")
 class ContextMaker:
     """Build a handler's `PluginContext` (settings parsed, instance attached) from a request's proto context."""
 
+    _CACHE_SIZE = 64
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._cache: dict[bytes, PluginContext[Any]] = {}
+
+    def convert(self, proto: pb.PluginContext) -> PluginContext[Any]:
+        """The SDK context for `proto`; parsed settings are reused while Grafana sends the same context."""
+        key = proto.SerializeToString(deterministic=True)
+        ctx = self._cache.get(key)
+        if ctx is None:
+            ctx = _convert.plugin_context(self.runtime.plugin, proto)
+            if len(self._cache) >= self._CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = ctx
+        return ctx
 
     async def __call__(
         self, proto: pb.PluginContext, context: grpc.aio.ServicerContext
     ) -> PluginContext[Any]:
-        ctx = _convert.plugin_context(self.runtime.plugin, proto)
+        ctx = self.convert(proto)
         metadata: dict[str, str] = {}
         for key, value in context.invocation_metadata() or ():
             if isinstance(value, str):
