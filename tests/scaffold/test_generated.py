@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -49,6 +48,18 @@ def test_generated_backend_loads_through_the_project_model(kind: str, tmp_path: 
         sys.modules.pop("weather.plugin", None)
 
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("gpctl.sdk.testing") is None, reason="gpctl.sdk.testing has not landed yet"
-)
+@pytest.mark.slow
+def test_generated_python_passes_mypy_strict(tmp_path: Path) -> None:
+    cache = tmp_path / "mypy-cache"
+    for kind in ("datasource", "app", "streaming"):
+        project = render(kind, tmp_path / kind, {"name": "Weather", "org": "acme"})
+        result = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), "pkg", "tests"],
+            cwd=project,
+            env={**os.environ, "MYPYPATH": str(project / "pkg")},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, f"{kind}:\n{result.stdout}{result.stderr}"

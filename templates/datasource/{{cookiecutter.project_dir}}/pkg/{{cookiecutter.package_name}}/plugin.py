@@ -89,14 +89,15 @@ async def query(query: DataQuery[Query], ctx: PluginContext[httpx.AsyncClient]) 
 @ds.check_health
 async def check_health(ctx: PluginContext[httpx.AsyncClient]) -> HealthResult:
     """Fail with a clear message when the API key is missing; call the API when a URL is configured."""
-    if not ctx.settings.secure_json_data.api_key:
+    settings = ctx.settings
+    if settings is None or not settings.secure_json_data.api_key:
         return HealthResult.error("API key is missing; enter it in the data source settings.")
-    if not ctx.settings.json_data.url:
+    if not settings.json_data.url:
         return HealthResult.ok("Data source is working (no URL configured, so no API call was made).")
     try:
         response = await ctx.instance.get("/")
     except httpx.HTTPError as exc:
-        return HealthResult.error(f"Cannot reach `{ctx.settings.json_data.url}`: {exc}.")
+        return HealthResult.error(f"Cannot reach `{settings.json_data.url}`: {exc}.")
     if response.is_error:
         return HealthResult.error(f"The API answered {response.status_code}; check the URL and the API key.")
     return HealthResult.ok("Data source is working.")

@@ -61,7 +61,8 @@ def point(value: float, meta: FrameMeta | None = None) -> Frame:
 @ds.query(model=Query)
 async def query(query: DataQuery[Query], ctx: PluginContext[None]) -> Frame:
     """Answer with a first point; `meta.channel` makes Grafana subscribe to the stream."""
-    return point(0.0, FrameMeta(channel=channel(ctx.settings.uid, query.model.stream)))
+    uid = ctx.settings.uid if ctx.settings is not None else ""
+    return point(0.0, FrameMeta(channel=channel(uid, query.model.stream)))
 
 
 @ds.stream("live/{stream}")
@@ -71,13 +72,13 @@ async def live(request: RunStreamRequest, ctx: PluginContext[None]) -> AsyncIter
     while True:
         value += random.uniform(-1.0, 1.0)
         yield point(value)
-        await asyncio.sleep(ctx.settings.json_data.interval_s)
+        await asyncio.sleep(ctx.settings.json_data.interval_s if ctx.settings is not None else 1.0)
 
 
 @ds.check_health
 async def check_health(ctx: PluginContext[None]) -> HealthResult:
     """Fail with a clear message when the API key is missing."""
-    if not ctx.settings.secure_json_data.api_key:
+    if ctx.settings is None or not ctx.settings.secure_json_data.api_key:
         return HealthResult.error("API key is missing; enter it in the data source settings.")
     return HealthResult.ok("Data source is working; streams are ready.")
 
