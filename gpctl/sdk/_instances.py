@@ -11,9 +11,9 @@ The plugin author passes a factory (`Datasource(..., instance=factory)`); handle
 
 Instances are keyed like the Go SDK (datasource id and uid, tenant id from gRPC metadata, SOCKS proxy key; or
 plugin id, org id and tenant for apps). A cached instance is replaced when the settings' `lastUpdatedMS` or the
-Grafana configuration changes; the old one is disposed once no request tracked by `use()` holds it any more and,
-for instances handed out by bare `get()`, after `dispose_delay` seconds (5 s like Go). Everything is disposed at
-shutdown by `dispose_all()`. Disposal exits an entered context manager, else awaits `aclose()`, else calls
+Grafana configuration changes; the old one is disposed once no request holds it any more (Go simply waits 5 s).
+A request holds an instance from `get()` until its asyncio task ends (grpc.aio runs each RPC in its own task),
+or for the `async with use(...)` block. Everything is disposed at shutdown by `dispose_all()`. Disposal exits an entered context manager, else awaits `aclose()`, else calls
 `close()` or `dispose()`.
 """
 
@@ -64,7 +64,6 @@ class _Entry:
     version: tuple[Any, ...]
     exit: Callable[[], Any] | None
     in_use: int = 0
-    last_get: float = 0.0
     last_access: float = field(default_factory=time.monotonic)
     idle: asyncio.Event = field(default_factory=asyncio.Event)
     disposed: bool = False
@@ -131,7 +130,7 @@ class InstanceManager:
 
     * **factory** - what makes an instance (module docstring); `None` makes every lookup return `None`.
     * **kind** - `"datasource"` or `"app"`: which settings key the instance.
-    * **dispose_delay** - seconds a replaced instance handed out by bare `get()` stays open (Go waits 5 s).
+    * **dispose_delay** - extra seconds a replaced instance stays open after its last request ended.
     * **ttl** - idle seconds after which an instance expires when Grafana enables the `ttlPluginInstanceManager`
       feature toggle (Go: 1 hour).
     """
@@ -141,7 +140,7 @@ class InstanceManager:
         factory: Callable[..., Any] | None,
         kind: Kind = "datasource",
         *,
-        dispose_delay: float = 5.0,
+        dispose_delay: float = 0.0,
         ttl: float = 3600.0,
     ) -> None:
         if kind not in ("datasource", "app"):
@@ -162,28 +161,45 @@ class InstanceManager:
         return len(self._entries) + retiring
 
     async def get(self, ctx: Any, metadata: Mapping[str, str] | None = None) -> Any:
-        """Return the instance for the settings in `ctx`, creating it on first use."""
+        """Return the instance for the settings in `ctx`, creating it on first use.
+
+        The calling asyncio task holds the instance until it ends, so a settings change disposes it only after
+        the request is over.
+        """
         if self.factory is None:
             return None
         entry = await self._entry(ctx, metadata or {})
-        entry.last_get = time.monotonic()
+        self._hold(entry)
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - get() always runs in a task
+            self._release(entry)
+        else:
+            task.add_done_callback(lambda _: self._release(entry))
         return entry.instance
 
     @contextlib.asynccontextmanager
     async def use(self, ctx: Any, metadata: Mapping[str, str] | None = None) -> AsyncIterator[Any]:
-        """Hold the instance for the duration of one request, so a settings change disposes it only afterwards."""
+        """Hold the instance for the duration of the block."""
         if self.factory is None:
             yield None
             return
         entry = await self._entry(ctx, metadata or {})
-        entry.in_use += 1
-        entry.idle.clear()
+        self._hold(entry)
         try:
             yield entry.instance
         finally:
-            entry.in_use -= 1
-            if entry.in_use == 0:
-                entry.idle.set()
+            self._release(entry)
+
+    @staticmethod
+    def _hold(entry: _Entry) -> None:
+        entry.in_use += 1
+        entry.idle.clear()
+
+    @staticmethod
+    def _release(entry: _Entry) -> None:
+        entry.in_use -= 1
+        if entry.in_use == 0:
+            entry.idle.set()
 
     async def dispose_all(self) -> None:
         """Dispose every instance now (shutdown); later lookups create fresh ones."""
@@ -276,11 +292,10 @@ class InstanceManager:
 
     async def _dispose_later(self, entry: _Entry) -> None:
         try:
-            wait = entry.last_get + self.dispose_delay - time.monotonic() if entry.last_get else 0.0
-            if wait > 0:
-                await asyncio.sleep(wait)
             if entry.in_use:
                 await entry.idle.wait()
+            if self.dispose_delay > 0:
+                await asyncio.sleep(self.dispose_delay)
         finally:
             await asyncio.shield(self._dispose(entry))
 

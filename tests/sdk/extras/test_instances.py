@@ -45,6 +45,11 @@ def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
+async def request(manager: InstanceManager, ctx: Ctx, metadata: dict[str, str] | None = None) -> Any:
+    """One request: get() in its own task, as grpc.aio runs every RPC; the hold ends with the task."""
+    return await asyncio.create_task(manager.get(ctx, metadata or {}))
+
+
 def test_key_matches_go_shape_with_tenant_and_uid() -> None:
     key, version = instance_key(Ctx(), {"tenantid": "t1"}, "datasource")
     assert key == "1:abc#t1#"
@@ -128,13 +133,12 @@ def test_settings_change_replaces_and_disposes_after_in_flight_request() -> None
 
 def test_grafana_config_change_replaces_the_instance() -> None:
     async def main() -> None:
-        manager = InstanceManager(Client, dispose_delay=0.05)
-        old = await manager.get(Ctx(), {})
-        new = await manager.get(Ctx(grafana_config={"GF_APP_URL": "http://grafana"}), {})
+        manager = InstanceManager(Client)
+        old = await request(manager, Ctx())
+        new = await request(manager, Ctx(grafana_config={"GF_APP_URL": "http://grafana"}))
         assert new is not old
-        assert not old.closed  # handed out by bare get(): kept for dispose_delay
-        await asyncio.sleep(0.1)
-        assert old.closed
+        await asyncio.sleep(0.01)
+        assert old.closed and not new.closed
 
     run(main())
 
@@ -151,14 +155,37 @@ def test_async_context_manager_factory_is_entered_and_exited() -> None:
             events.append(f"close {settings.last_updated_ms}")
 
     async def main() -> None:
-        manager = InstanceManager(connect, dispose_delay=0)
-        assert await manager.get(Ctx(), {}) == "conn-1000"
-        assert await manager.get(Ctx(datasource_settings=Settings(last_updated_ms=5)), {}) == "conn-5"
+        manager = InstanceManager(connect)
+        assert await request(manager, Ctx()) == "conn-1000"
+        assert await request(manager, Ctx(datasource_settings=Settings(last_updated_ms=5))) == "conn-5"
         await asyncio.sleep(0.01)
         await manager.dispose_all()
 
     run(main())
     assert events == ["open 1000", "open 5", "close 1000", "close 5"]
+
+
+def test_get_holds_the_instance_until_the_request_task_ends() -> None:
+    async def main() -> None:
+        manager = InstanceManager(Client)
+        release = asyncio.Event()
+        got: list[Client] = []
+
+        async def slow_request() -> None:
+            got.append(await manager.get(Ctx(), {}))
+            await release.wait()
+
+        task = asyncio.create_task(slow_request())
+        await asyncio.sleep(0.01)
+        new = await request(manager, Ctx(datasource_settings=Settings(last_updated_ms=9)))
+        await asyncio.sleep(0.01)
+        assert got[0] is not new and not got[0].closed  # still in use by the slow request
+        release.set()
+        await task
+        await asyncio.sleep(0.01)
+        assert got[0].closed and not new.closed
+
+    run(main())
 
 
 def test_factory_receives_context_when_it_takes_two_arguments() -> None:
@@ -193,10 +220,10 @@ def test_ttl_toggle_expires_idle_instances() -> None:
     config = {"GF_INSTANCE_FEATURE_TOGGLES_ENABLE": "foo,ttlPluginInstanceManager"}
 
     async def main() -> None:
-        manager = InstanceManager(Client, ttl=0.01, dispose_delay=0)
-        first = await manager.get(Ctx(grafana_config=config), {})
+        manager = InstanceManager(Client, ttl=0.01)
+        first = await request(manager, Ctx(grafana_config=config))
         await asyncio.sleep(0.05)
-        second = await manager.get(Ctx(grafana_config=config), {})
+        second = await request(manager, Ctx(grafana_config=config))
         assert second is not first
         await asyncio.sleep(0.01)
         assert first.closed
