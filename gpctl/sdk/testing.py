@@ -111,7 +111,8 @@ class PluginClient:
         if self.plugin is not None and self._server is None:
             from gpctl.sdk._dispatch import Runtime
 
-            runtime = Runtime(self.plugin, instance=self._instance)
+            override = {} if self._instance is _UNSET else {"instance": self._instance}
+            runtime = Runtime(self.plugin, **override)
             kwargs = {"max_receive": self._max_receive} if self._max_receive else {}
             self._server = InProcessServer(runtime, **kwargs)
             self.address = self._server.start()
