@@ -23,7 +23,10 @@ def register(app: typer.Typer) -> None:
 def validate(
     path: Annotated[
         Path,
-        typer.Argument(help="A gpctl project (its dist/ is checked), a plugin directory, or a plugin zip."),
+        typer.Argument(
+            help="A gpctl project (its dist/ is checked), a plugin directory, or a plugin zip.",
+            metavar="PATH",
+        ),
     ] = Path(),
     smoke: Annotated[
         bool,
