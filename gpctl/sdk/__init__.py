@@ -16,35 +16,39 @@ Importing this package is cheap (no grpc, pyarrow or numpy until serving starts 
 
 from __future__ import annotations
 
-from gpctl.sdk._admission import (
-    AdmissionRequest,
-    ConversionQuery,
-    ConversionRequest,
-    ConversionResult,
-    GroupVersion,
-    GroupVersionKind,
-    MutationResult,
-    QueryConversionRequest,
-    QueryConversionResult,
-    RawObject,
-    StatusResult,
-    ValidationResult,
-)
+from typing import TYPE_CHECKING, Any
+
 from gpctl.sdk._context import InstanceSettings, PluginContext, Secrets, User
-from gpctl.sdk._grafana_config import GrafanaConfig
 from gpctl.sdk._health import HealthResult
 from gpctl.sdk._plugin import App, Datasource
 from gpctl.sdk._query import DataQuery, DataResponse, QueryDataRequest, TimeRange
 from gpctl.sdk._serve import serve, serve_standalone
-from gpctl.sdk._stream import (
-    PublishResult,
-    PublishStreamRequest,
-    RunStreamRequest,
-    StreamRoute,
-    SubscribeResult,
-    SubscribeStreamRequest,
-)
 from gpctl.sdk.data import Field, Frame
+
+if TYPE_CHECKING:
+    from gpctl.sdk._admission import (
+        AdmissionRequest,
+        ConversionQuery,
+        ConversionRequest,
+        ConversionResult,
+        GroupVersion,
+        GroupVersionKind,
+        MutationResult,
+        QueryConversionRequest,
+        QueryConversionResult,
+        RawObject,
+        StatusResult,
+        ValidationResult,
+    )
+    from gpctl.sdk._grafana_config import GrafanaConfig
+    from gpctl.sdk._stream import (
+        PublishResult,
+        PublishStreamRequest,
+        RunStreamRequest,
+        StreamRoute,
+        SubscribeResult,
+        SubscribeStreamRequest,
+    )
 
 __all__ = [
     "AdmissionRequest",
@@ -82,3 +86,51 @@ __all__ = [
     "serve",
     "serve_standalone",
 ]
+
+# Names loaded on first use, so `import gpctl.sdk` (and the time to the handshake) stays small.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "AdmissionRequest",
+            "ConversionQuery",
+            "ConversionRequest",
+            "ConversionResult",
+            "GroupVersion",
+            "GroupVersionKind",
+            "MutationResult",
+            "QueryConversionRequest",
+            "QueryConversionResult",
+            "RawObject",
+            "StatusResult",
+            "ValidationResult",
+        ),
+        "gpctl.sdk._admission",
+    ),
+    "GrafanaConfig": "gpctl.sdk._grafana_config",
+    **dict.fromkeys(
+        (
+            "PublishResult",
+            "PublishStreamRequest",
+            "RunStreamRequest",
+            "StreamRoute",
+            "SubscribeResult",
+            "SubscribeStreamRequest",
+        ),
+        "gpctl.sdk._stream",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module `gpctl.sdk` has no attribute `{name}`")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from gpctl.sdk._admission import AdmissionHandlers
 from gpctl.sdk._handlers import AsyncHandler, arity, as_async, check_arity, describe
 from gpctl.sdk._models import check_model
-from gpctl.sdk._stream import StreamRoute, StreamRouter
 from gpctl.sdk.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from gpctl.sdk._admission import AdmissionHandlers
+    from gpctl.sdk._stream import StreamRoute, StreamRouter
 
 __all__ = ["App", "Datasource", "HandlerTable", "QueryRoute", "ResourceRoute"]
 
@@ -74,8 +76,36 @@ class HandlerTable:
     check_health: AsyncHandler | None = None
     routes: list[ResourceRoute] = field(default_factory=list)
     asgi: Any = None
-    streams: StreamRouter = field(default_factory=StreamRouter)
-    admission: AdmissionHandlers = field(default_factory=AdmissionHandlers)
+    _streams: Any = None
+    _admission: Any = None
+
+    @property
+    def streams(self) -> StreamRouter:
+        """The stream routes (created on first use, so plugins without streams never import that code)."""
+        if self._streams is None:
+            from gpctl.sdk._stream import StreamRouter
+
+            self._streams = StreamRouter()
+        return self._streams  # type: ignore[no-any-return]
+
+    @property
+    def admission(self) -> AdmissionHandlers:
+        """The admission / conversion handlers (created on first use)."""
+        if self._admission is None:
+            from gpctl.sdk._admission import AdmissionHandlers
+
+            self._admission = AdmissionHandlers()
+        return self._admission  # type: ignore[no-any-return]
+
+    @property
+    def has_streams(self) -> bool:
+        return bool(self._streams)
+
+    @property
+    def has_admission(self) -> bool:
+        return self._admission is not None and bool(
+            self._admission.has_admission or self._admission.has_conversion
+        )
 
     @property
     def has_data(self) -> bool:

@@ -10,12 +10,12 @@ from concurrent.futures import Future
 from typing import Any
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gpctl.sdk._dispatch import Runtime
 from gpctl.sdk._health import HealthResult
 from gpctl.sdk.resources import ResourceResponse
 
+from ._health import SERVICE, check_request, is_serving
 from ._server import DEFAULT_MAX_RECEIVE, PluginServer
 from .plugin import grpc_controller_pb2, grpc_controller_pb2_grpc
 from .pluginv2 import backend_pb2 as pb
@@ -198,12 +198,12 @@ class ProtocolClient:
         return ResourceResponse(status or 200, out_headers, b"".join(chunks))
 
     def ping(self) -> bool:
-        stub = health_pb2_grpc.HealthStub(self.channel)
+        check = self.channel.unary_unary(f"/{SERVICE}/Check")
         try:
-            answer = stub.Check(health_pb2.HealthCheckRequest(service="plugin"), timeout=self.timeout)
+            answer = check(check_request("plugin"), timeout=self.timeout)
         except grpc.RpcError:
             return False
-        return bool(answer.status == health_pb2.HealthCheckResponse.SERVING)
+        return is_serving(answer)
 
     def shutdown(self) -> None:
         stub = grpc_controller_pb2_grpc.GRPCControllerStub(self.channel)

@@ -8,17 +8,13 @@ go-plugin host; `serve_standalone` serves the pluginv2 services alone).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import grpc
-from grpc_health.v1 import _async as health_async
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gpctl.sdk._dispatch import Runtime
 
-from ._admission_servicer import add_admission_servicers
+from ._health import add_health
 from ._servicers import ContextMaker, DataServicer, DiagnosticsServicer, Housekeeping, ResourceServicer
-from ._stream_servicer import add_stream_servicer
 from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
 from .pluginv2 import backend_pb2_grpc as pb_grpc
 
@@ -42,10 +38,18 @@ def _add_core(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> 
 
 
 def _add_streams(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+    if not runtime.table.has_streams:
+        return []
+    from ._stream_servicer import add_stream_servicer
+
     return ["pluginv2.Stream"] if add_stream_servicer(server, runtime.table.streams, make) else []
 
 
 def _add_admission(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+    if not runtime.table.has_admission:
+        return []
+    from ._admission_servicer import add_admission_servicers
+
     return add_admission_servicers(server, runtime.table.admission, make)
 
 
@@ -76,21 +80,16 @@ class PluginServer:
         for register in REGISTRATIONS:
             self.services += register(self.server, runtime, make)
         self.housekeeping: Housekeeping | None = None
-        self.health: Any = None
         if housekeeping:
             self.housekeeping = Housekeeping(on_shutdown or (lambda: None))
             grpc_broker_pb2_grpc.add_GRPCBrokerServicer_to_server(self.housekeeping, self.server)
             grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(self.housekeeping, self.server)
             grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(self.housekeeping, self.server)
-            self.health = health_async.HealthServicer()
-            health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+            add_health(self.server)
 
     async def start(self, address: str) -> str:
         """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address."""
         port = self.server.add_insecure_port(address)
-        if self.health is not None:
-            for name in ("plugin", ""):
-                await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         await self.server.start()
         if address.startswith("unix:"):
             return address

@@ -16,7 +16,6 @@ from gpctl.sdk.errors import QueryError
 from gpctl.sdk.resources import ResourceRequest, call_resource
 
 from . import _convert
-from ._chunked import QueryOutcome, query_chunked_data
 from .plugin import grpc_controller_pb2
 from .pluginv2 import backend_pb2 as pb
 
@@ -98,6 +97,8 @@ class DataServicer:
     async def QueryChunkedData(
         self, request: pb.QueryChunkedDataRequest, context: grpc.aio.ServicerContext
     ) -> None:
+        from ._chunked import QueryOutcome, query_chunked_data
+
         async def run(
             req: pb.QueryChunkedDataRequest, ctxt: grpc.aio.ServicerContext
         ) -> AsyncIterator[QueryOutcome]:
