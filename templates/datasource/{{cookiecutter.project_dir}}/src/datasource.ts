@@ -16,7 +16,7 @@ export class DataSource extends DataSourceWithBackend<MyQuery, MyDataSourceOptio
   applyTemplateVariables(query: MyQuery, scopedVars: ScopedVars) {
     return {
       ...query,
-      query_text: getTemplateSrv().replace(query.query_text ?? '', scopedVars),
+      queryText: getTemplateSrv().replace(query.queryText ?? '', scopedVars),
     };
   }
 

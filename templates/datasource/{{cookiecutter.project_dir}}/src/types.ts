@@ -3,7 +3,7 @@ import { DataQuery } from '@grafana/schema';
 
 /** One query, as saved by the query editor; the backend reads it as its `Query` dataclass. */
 export interface MyQuery extends DataQuery {
-  query_text?: string;
+  queryText?: string;
   constant: number;
 }
 
@@ -14,10 +14,10 @@ export const DEFAULT_QUERY: Partial<MyQuery> = {
 /** Plain settings (`jsonData`), read by the backend as its `JsonData` dataclass. */
 export interface MyDataSourceOptions extends DataSourceJsonData {
   url?: string;
-  timeout_s?: number;
+  timeout?: number;
 }
 
 /** Secret settings (`secureJsonData`): sent to Grafana once, then only the backend can read them. */
 export interface MySecureJsonData {
-  api_key?: string;
+  apiKey?: string;
 }

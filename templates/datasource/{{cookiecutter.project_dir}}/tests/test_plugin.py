@@ -11,7 +11,7 @@ from {{ cookiecutter.package_name }}.plugin import ds
 
 NO_URL = {"url": ""}
 API = {"url": "https://api.example.com"}
-KEY = {"api_key": "secret"}
+KEY = {"apiKey": "secret"}
 
 
 def fake_api(status: int) -> httpx.AsyncClient:

@@ -12,10 +12,10 @@ export const DEFAULT_QUERY: Partial<MyQuery> = {
 
 /** Plain settings (`jsonData`), read by the backend as its `JsonData` dataclass. */
 export interface MyDataSourceOptions extends DataSourceJsonData {
-  interval_s?: number;
+  interval?: number;
 }
 
 /** Secret settings (`secureJsonData`): sent to Grafana once, then only the backend can read them. */
 export interface MySecureJsonData {
-  api_key?: string;
+  apiKey?: string;
 }

@@ -10,8 +10,8 @@ from gpctl.sdk.testing import PluginClient
 
 from {{ cookiecutter.package_name }}.plugin import JsonData, SecureJsonData, ds, live
 
-FAST = {"interval_s": 0.01}
-KEY = {"api_key": "secret"}
+FAST = {"interval": 0.01}
+KEY = {"apiKey": "secret"}
 
 
 def test_query_returns_the_channel_in_frame_meta() -> None:
@@ -40,7 +40,7 @@ def test_stream_sends_a_point_per_interval() -> None:
     """Call the stream handler directly, as Grafana's RunStream does for `live/signal`."""
 
     async def first(count: int) -> list[float]:
-        settings = InstanceSettings(JsonData(interval_s=0.0), SecureJsonData(api_key="k"), uid="abc123")
+        settings = InstanceSettings(JsonData(interval=0.0), SecureJsonData(api_key="k"), uid="abc123")
         ctx: PluginContext[None] = PluginContext(plugin_id=ds.plugin_id, settings=settings)
         stream = live(RunStreamRequest("live/signal", {"stream": "signal"}), ctx)
         values: list[float] = []

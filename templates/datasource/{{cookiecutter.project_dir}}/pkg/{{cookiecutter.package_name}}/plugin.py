@@ -29,15 +29,15 @@ PLUGIN_ID = "{{ cookiecutter.plugin_id }}"
 
 @dataclass(frozen=True)
 class JsonData:
-    """The data source's `jsonData` (ConfigEditor.tsx): plain settings."""
+    """The data source's `jsonData` (ConfigEditor.tsx); JSON keys match a field or its camelCase form."""
 
     url: str = ""
-    timeout_s: float = 10.0
+    timeout: float = 10.0
 
 
 @dataclass(frozen=True)
 class SecureJsonData:
-    """The data source's decrypted `secureJsonData` (ConfigEditor.tsx); never logged or shown."""
+    """The data source's decrypted `secureJsonData` (`apiKey` in ConfigEditor.tsx); never logged."""
 
     api_key: str = ""
 
@@ -46,7 +46,7 @@ class SecureJsonData:
 class Query:
     """One query from the query editor (QueryEditor.tsx), without Grafana's keys (refId, datasource...)."""
 
-    query_text: str = ""
+    query_text: str = ""  # queryText in types.ts
     constant: float = 6.5
 
 
@@ -56,7 +56,7 @@ async def connect(settings: InstanceSettings[JsonData, SecureJsonData]) -> Async
     api_key = settings.secure_json_data.api_key
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     async with httpx.AsyncClient(
-        base_url=settings.json_data.url, headers=headers, timeout=settings.json_data.timeout_s
+        base_url=settings.json_data.url, headers=headers, timeout=settings.json_data.timeout
     ) as client:
         yield client
 

@@ -16,14 +16,14 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
   // The API key is a secure field: Grafana encrypts it and only the backend can read it.
   const onApiKeyChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onOptionsChange({ ...options, secureJsonData: { api_key: event.target.value } });
+    onOptionsChange({ ...options, secureJsonData: { apiKey: event.target.value } });
   };
 
   const onResetApiKey = () => {
     onOptionsChange({
       ...options,
-      secureJsonFields: { ...secureJsonFields, api_key: false },
-      secureJsonData: { ...secureJsonData, api_key: '' },
+      secureJsonFields: { ...secureJsonFields, apiKey: false },
+      secureJsonData: { ...secureJsonData, apiKey: '' },
     });
   };
 
@@ -36,8 +36,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <SecretInput
           required
           id="config-editor-api-key"
-          isConfigured={Boolean(secureJsonFields?.api_key)}
-          value={secureJsonData.api_key || ''}
+          isConfigured={Boolean(secureJsonFields?.apiKey)}
+          value={secureJsonData.apiKey || ''}
           placeholder="Enter your API key"
           width={40}
           onReset={onResetApiKey}

@@ -9,7 +9,7 @@ type Props = QueryEditorProps<DataSource, MyQuery, MyDataSourceOptions>;
 
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
   const onQueryTextChange = (event: ChangeEvent<HTMLInputElement>) => {
-    onChange({ ...query, query_text: event.target.value });
+    onChange({ ...query, queryText: event.target.value });
   };
 
   const onConstantChange = (event: ChangeEvent<HTMLInputElement>) => {
@@ -23,7 +23,7 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
         <Input id="query-editor-constant" onChange={onConstantChange} value={query.constant} width={8} type="number" step="0.1" />
       </InlineField>
       <InlineField label="Query text" labelWidth={16} tooltip="Not used yet">
-        <Input id="query-editor-query-text" onChange={onQueryTextChange} value={query.query_text || ''} required placeholder="Enter a query" />
+        <Input id="query-editor-query-text" onChange={onQueryTextChange} value={query.queryText || ''} required placeholder="Enter a query" />
       </InlineField>
     </Stack>
   );

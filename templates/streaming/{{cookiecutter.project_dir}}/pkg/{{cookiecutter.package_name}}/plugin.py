@@ -5,7 +5,7 @@ Grafana then subscribes to that channel and this backend streams frames into it 
 long as somebody is watching. What is here:
 
 - `query`: answers with the first point and the channel to subscribe to;
-- `live`: the stream, one random-walk point every `interval_s` seconds;
+- `live`: the stream, one random-walk point every `interval` seconds;
 - `check_health`: fails with a clear message when the API key is missing.
 """
 
@@ -28,12 +28,12 @@ PLUGIN_ID = "{{ cookiecutter.plugin_id }}"
 class JsonData:
     """The data source's `jsonData` (ConfigEditor.tsx)."""
 
-    interval_s: float = 1.0
+    interval: float = 1.0  # seconds between two points
 
 
 @dataclass(frozen=True)
 class SecureJsonData:
-    """The data source's decrypted `secureJsonData` (ConfigEditor.tsx); never logged or shown."""
+    """The data source's decrypted `secureJsonData` (`apiKey` in ConfigEditor.tsx); never logged."""
 
     api_key: str = ""
 
@@ -67,12 +67,12 @@ async def query(query: DataQuery[Query], ctx: PluginContext[None]) -> Frame:
 
 @ds.stream("live/{stream}")
 async def live(request: RunStreamRequest, ctx: PluginContext[None]) -> AsyncIterator[Frame]:
-    """Send one random-walk point every `interval_s` seconds while the channel has subscribers."""
+    """Send one random-walk point every `interval` seconds while the channel has subscribers."""
     value = 0.0
     while True:
         value += random.uniform(-1.0, 1.0)
         yield point(value)
-        await asyncio.sleep(ctx.settings.json_data.interval_s if ctx.settings is not None else 1.0)
+        await asyncio.sleep(ctx.settings.json_data.interval if ctx.settings is not None else 1.0)
 
 
 @ds.check_health
