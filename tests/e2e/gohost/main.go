@@ -322,6 +322,7 @@ func main() {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Logger:           logger,
 		StartTimeout:     20 * time.Second,
+		AutoMTLS:         os.Getenv("GOHOST_AUTO_MTLS") == "1",
 	})
 	rep := report{Calls: []result{}}
 	start := time.Now()
