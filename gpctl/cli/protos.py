@@ -15,7 +15,9 @@ __all__ = ["register"]
 def protos(
     path: Annotated[
         Path | None,
-        typer.Argument(help="A .proto file or a directory of them to compile (default: the SDK's own protos)."),
+        typer.Argument(
+            help="A .proto file or a directory of them to compile (default: the SDK's own protos)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
@@ -35,12 +37,16 @@ def protos(
         return str(p.relative_to(cwd)) if p.is_relative_to(cwd) else str(p)
 
     if out is not None and path is None:
-        raise GpctlError("`--out` needs a PATH of .proto files; the SDK's stubs always go to `gpctl/sdk/_protocol`.")
+        raise GpctlError(
+            "`--out` needs a PATH of .proto files; the SDK's stubs always go to `gpctl/sdk/_protocol`."
+        )
     if check:
         stale = lib.stale_sdk_stubs() if path is None else lib.stale_protos(path, out=out)
         if stale:
             names = ", ".join(f"`{shown(p)}`" for p in stale)
-            raise GpctlError(f"Generated stubs are stale: {names}.", hint="Run `gpctl protos` to regenerate them.")
+            raise GpctlError(
+                f"Generated stubs are stale: {names}.", hint="Run `gpctl protos` to regenerate them."
+            )
         out_console().print("Stubs are up to date.")
         return
     changed = lib.generate_sdk_stubs() if path is None else lib.compile_protos(path, out=out)

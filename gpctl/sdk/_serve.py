@@ -191,6 +191,7 @@ async def _serve(plugin: _Plugin) -> int:
 
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, done.set)
     runtime = Runtime(plugin)
     server = PluginServer(runtime, housekeeping=True, on_shutdown=done.set)
     listen, network = _listen_address()
@@ -215,7 +216,6 @@ async def _serve(plugin: _Plugin) -> int:
     sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
     sys.stdout.flush()
     _guard_stdout()
-    loop.add_signal_handler(signal.SIGTERM, done.set)
     threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
     logger.debug(
         "plugin serving", extra={"address": shown, "services": ",".join(server.services), "pid": os.getpid()}
