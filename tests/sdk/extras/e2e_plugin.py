@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from gpctl.sdk import (
+    DataQuery,
     Datasource,
     Field,
     Frame,
@@ -18,6 +19,7 @@ from gpctl.sdk import (
     SubscribeStreamRequest,
     serve,
 )
+from gpctl.sdk.errors import QueryError
 
 log = logging.getLogger("e2e.streams")
 ds = Datasource("gpctl-streams-datasource")
@@ -52,6 +54,18 @@ def publish(req: PublishStreamRequest, ctx: PluginContext) -> PublishResult:
 async def finite(req: RunStreamRequest, ctx: PluginContext) -> AsyncIterator[dict[str, int]]:
     for i in range(3):
         yield {"i": i}
+
+
+@ds.query("big")
+def big(query: DataQuery, ctx: PluginContext) -> list[Frame]:
+    import numpy as np
+
+    return [Frame("big", Field("v", np.arange(300_000, dtype=np.float64))), Frame("small", Field("n", [1]))]
+
+
+@ds.query("bad")
+def bad(query: DataQuery, ctx: PluginContext) -> Frame:
+    raise QueryError("Unknown metric `x`.", status=400)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from gpctl.sdk.data import Frame
+
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 HERE = Path(__file__).resolve().parent
@@ -36,8 +38,12 @@ gohost = _gohost()
 CTX = gohost.plugin_context("gpctl-streams-datasource", uid="ds-streams")
 
 
+def b64d(raw: str) -> bytes:
+    return base64.b64decode(raw)
+
+
 def decode(raw: str) -> Any:
-    return json.loads(base64.b64decode(raw))
+    return json.loads(b64d(raw))
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +66,13 @@ CALLS = [
     {"call": "PublishStream", "request": {"pluginContext": CTX, "path": "finite"}},
     {"call": "RunStream", "request": {"pluginContext": CTX, "path": "live/oslo"}, "max_messages": 5},
     {"call": "RunStream", "request": {"pluginContext": CTX, "path": "finite"}, "max_messages": 10},
+    {
+        "call": "QueryChunkedData",
+        "request": {
+            "pluginContext": CTX,
+            "queries": [{"refId": "A", "queryType": "big"}, {"refId": "B", "queryType": "bad"}],
+        },
+    },
 ]
 
 
@@ -85,6 +98,19 @@ def check_streams(run: Any) -> None:
         {"i": 1},
         {"i": 2},
     ]
+
+    chunks = run.call("QueryChunkedData")["responses"]
+    data = [c for c in chunks if c.get("frameId")]
+    assert {c["frameId"] for c in data} == {"A/0", "A/1"} and len(data) >= 4
+    values = [
+        v
+        for c in data
+        if c["frameId"] == "A/0"
+        for v in Frame.from_arrow_bytes(b64d(c["frame"])).field("v").values
+    ]
+    assert len(values) == 300_000 and values[-1] == 299_999.0
+    [error] = [c for c in chunks if not c.get("frameId")]
+    assert (error["refId"], error["status"], error["error"]) == ("B", 400, "Unknown metric `x`.")
 
     # the host cancelled the stream after 5 packets: the generator's finally block ran in the plugin
     closed = [line for line in run.log_lines if "Stream closed." in line]
