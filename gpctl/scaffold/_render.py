@@ -112,6 +112,13 @@ def plan(kind: str, answers: Mapping[str, str], *, no_input: bool = True) -> dic
     }
 
 
+def _write_release_workflow(target: Path) -> None:
+    """Write `.github/workflows/build.yml`, the per-OS/arch build and release matrix of `gpctl ci github`."""
+    from gpctl.build import write_github_workflow
+
+    write_github_workflow(target, force=True)
+
+
 def render(
     kind: str,
     dest: Path | str | None,
@@ -155,6 +162,7 @@ def render(
             )
     except CookiecutterException as exc:
         raise TemplateError(f"Rendering template `{kind}` into `{target}` failed: {exc}.") from exc
+    _write_release_workflow(target)
     record = {
         "template": kind,
         "gpctl_version": __version__,

@@ -22,7 +22,7 @@ else:  # pragma: no cover
 COMMON_FILES = {
     ".config/build.mjs",
     ".github/workflows/ci.yml",
-    ".github/workflows/release.yml",
+    ".github/workflows/build.yml",
     ".gitignore",
     ".gpctl-answers.json",
     "CHANGELOG.md",
@@ -113,9 +113,18 @@ def test_generated_files_parse(kind: str, tmp_path: Path) -> None:
     environment = compose["services"]["grafana"]["environment"]
     assert environment["GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS"] == IDS[kind]
     assert f"./dist:/var/lib/grafana/plugins/{IDS[kind]}" in compose["services"]["grafana"]["volumes"]
-    release = yaml.safe_load((project / ".github" / "workflows" / "release.yml").read_text())
-    targets = [entry["target"] for entry in release["jobs"]["build"]["strategy"]["matrix"]["include"]]
+    release = yaml.safe_load((project / ".github" / "workflows" / "build.yml").read_text())
+    targets = [entry["target"] for entry in release["jobs"]["backend"]["strategy"]["matrix"]["include"]]
     assert targets == ["linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64"]
+    ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    commands = "\n".join(step.get("run", "") for step in ci["jobs"]["test"]["steps"])
+    for command in (
+        "python -m pytest",
+        "npm run build",
+        "gpctl build --target linux/amd64",
+        "gpctl validate dist",
+    ):
+        assert command in commands
     for path in project.rglob("*.py"):
         compile(path.read_text(), str(path), "exec")
 
