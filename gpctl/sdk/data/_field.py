@@ -53,6 +53,10 @@ class Field:
             ftype = None if type is None else FieldType.parse(type)
         except ValueError as exc:
             raise FrameError(f"Field `{name}`: {exc}") from None
+        if isinstance(values, Field):  # a copy under another name, labels or config
+            ftype = ftype or values.type
+            nullable = values.nullable if nullable is None else nullable
+            values = values.to_arrow()
         converted = convert(name, values, ftype, nullable)
         if converted.enum_text is not None:
             config = config or FieldConfig()

@@ -53,6 +53,7 @@ CASES: list[tuple[str, Callable[[], Field], str, bool, list[Any]]] = [
     ("np object", lambda: Field("x", np.array(["a", None], dtype=object)), "string", True, ["a", None]),
     ("np bytes are utf-8 text", lambda: Field("x", np.array([b"ab"])), "string", False, ["ab"]),
     ("np object with type", lambda: Field("x", np.array([1, None], dtype=object), type="float32"), "float32", True, [1.0, None]),
+    ("another field", lambda: Field("x", Field("y", [1, 2], type="enum", nullable=True)), "enum", True, [1, 2]),
     ("np strided", lambda: Field("x", np.arange(6)[::2]), "int64", False, [0, 2, 4]),
     ("np datetime64[s] NaT", lambda: Field("x", np.array(["2020-01-01", "NaT"], "datetime64[s]")), "time.Time", True, [JAN1, None]),
     ("np datetime64[D]", lambda: Field("x", np.array(["2020-01-01"], "datetime64[D]")), "time.Time", False, [JAN1]),
