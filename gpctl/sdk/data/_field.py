@@ -20,9 +20,9 @@ class Field:
     """A named column of values of one Grafana field type.
 
     Values may be a list (None → null), a numpy array (any numeric dtype, `datetime64` of any unit, masked arrays),
-    a pyarrow array or chunked array, a pandas Series (tz-aware times, nullable dtypes, categoricals) or a polars
-    Series. The type is inferred unless `type` is given (`"int8"`…`"uint64"`, `"float32"`, `"float64"`, `"string"`,
-    `"bool"`, `"time"`, `"json"`, `"enum"` or a `FieldType`). Times are stored as UTC nanoseconds (naive datetimes
+    a pyarrow array or chunked array, a pandas Series (tz-aware times, nullable dtypes, categoricals), a polars
+    Series, or another Field (to rename or relabel it). The type is inferred unless `type` is given (`"int8"`…
+    `"uint64"`, `"float32"`, `"float64"`, `"string"`, `"bool"`, `"time"`, `"json"`, `"enum"` or a `FieldType`). Times are stored as UTC nanoseconds (naive datetimes
     count as UTC; integers with `type="time"` are nanoseconds since the epoch). Lists of dicts or lists become JSON
     fields; strings with `type="enum"` become enum indices with their labels in `config.enum.text`.
 
