@@ -74,8 +74,11 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def install(level: int = logging.DEBUG, stream: IO[str] | None = None) -> logging.Handler:
     """Send every log record to stderr (or `stream`) as hclog JSON; replaces the root logger's handlers."""
+    from gpctl.sdk._tracing import RequestFieldsFilter
+
     handler = _Handler(stream)
     handler.setFormatter(HclogFormatter())
+    handler.addFilter(RequestFieldsFilter())  # a request's logger params (loggerparamsctxmetadata) and tenant
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -18,10 +18,11 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RequestLogger", "RequestMetadata", "Tracer"]
+__all__ = ["RequestFieldsFilter", "RequestLogger", "RequestMetadata", "Tracer", "bind_request"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,31 @@ class RequestMetadata:
             "uber-trace-id": self.uber_trace_id,
         }
         return {k: v for k, v in out.items() if v}
+
+
+_FIELDS: ContextVar[Mapping[str, str] | None] = ContextVar("gpctl_request_log_fields", default=None)
+
+
+def bind_request(metadata: RequestMetadata) -> None:
+    """Attach the request's logger parameters (and tenant) to every log record of the current request.
+
+    gRPC runs each call in its own asyncio task and `asyncio.to_thread` copies the context, so the fields stay
+    with the request, including its sync handlers in worker threads.
+    """
+    fields = dict(metadata.logger_params)
+    if metadata.tenant_id:
+        fields["tenantID"] = metadata.tenant_id
+    _FIELDS.set(fields)
+
+
+class RequestFieldsFilter(logging.Filter):
+    """A handler filter that copies the fields bound by `bind_request` onto each record (explicit extras win)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in (_FIELDS.get() or {}).items():
+            if key not in record.__dict__:
+                setattr(record, key, value)
+        return True
 
 
 class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]

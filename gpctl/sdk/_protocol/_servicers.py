@@ -12,6 +12,7 @@ import grpc
 from gpctl.sdk._context import PluginContext
 from gpctl.sdk._dispatch import Runtime, log_failure
 from gpctl.sdk._query import DataResponse
+from gpctl.sdk._tracing import RequestMetadata, bind_request
 from gpctl.sdk.errors import QueryError
 from gpctl.sdk.resources import ResourceRequest, call_resource
 
@@ -49,9 +50,11 @@ class ContextMaker:
     ) -> PluginContext[Any]:
         ctx = self.convert(proto)
         metadata: dict[str, str] = {}
-        for key, value in context.invocation_metadata() or ():
+        pairs = context.invocation_metadata() or ()
+        for key, value in pairs:
             if isinstance(value, str):
                 metadata.setdefault(key, value)
+        bind_request(RequestMetadata.from_pairs(pairs))  # logger params + tenant on this request's log lines
         return await self.runtime.with_instance(ctx, metadata)
 
 

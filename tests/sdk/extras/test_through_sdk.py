@@ -147,3 +147,48 @@ def test_bad_stream_pattern_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError) as info:
         ds.stream("live/{city}")
     assert str(info.value) == "A stream handler for `live/{city}` is already registered."
+
+
+def test_logger_params_and_tenant_from_grpc_metadata_reach_handler_logs() -> None:
+    import logging
+
+    import grpc
+
+    from gpctl.sdk._protocol._client import ProtocolClient
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2 as pb
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2_grpc as pb_grpc
+    from gpctl.sdk._tracing import RequestFieldsFilter
+
+    records: list[logging.LogRecord] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logged = Datasource("gpctl-logging-datasource")
+    log = logging.getLogger("gpctl.extras.logged")
+
+    @logged.query()
+    def query(query: DataQuery, ctx: PluginContext) -> Frame:
+        log.warning("Handling the query.")  # a sync handler: runs in a worker thread
+        return Frame("x", Field("n", [1]))
+
+    handler = Capture()
+    handler.addFilter(RequestFieldsFilter())
+    log.addHandler(handler)
+    try:
+        with PluginClient(logged) as client:
+            ctx = ProtocolClient.context(client.settings)
+            request = pb.QueryDataRequest(pluginContext=ctx, queries=[pb.DataQuery(refId="A")])
+            metadata = (
+                ("tenantid", "stack-7"),
+                ("loggerparamsctxmetadata", "dashboardUID:::d1"),
+                ("loggerparamsctxmetadata", "panelID:::4"),
+            )
+            with grpc.insecure_channel(client.address) as channel:
+                answer = pb_grpc.DataStub(channel).QueryData(request, metadata=metadata, timeout=10)
+            assert answer.responses["A"].status == 200
+    finally:
+        log.removeHandler(handler)
+    [record] = records
+    assert (record.dashboardUID, record.panelID, record.tenantID) == ("d1", "4", "stack-7")  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from gpctl.sdk._tracing import RequestLogger, RequestMetadata, Tracer
+from gpctl.sdk._tracing import RequestFieldsFilter, RequestLogger, RequestMetadata, Tracer, bind_request
 
 PAIRS = [
     ("tenantid", "stack-42"),
@@ -64,3 +64,42 @@ def test_tracer_without_otel_packages_warns_and_stays_off(caplog: pytest.LogCapt
         "Grafana asked for tracing (`GF_INSTANCE_OTLP_ADDRESS` is set) but OpenTelemetry is not installed; "
         "install `gpctl[otel]` to export spans."
     ]
+
+
+def test_bound_request_fields_reach_records_of_that_request_only() -> None:
+    import asyncio
+
+    records: list[logging.LogRecord] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Capture()
+    handler.addFilter(RequestFieldsFilter())
+    log = logging.getLogger("plugin.bound")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+    async def request(pairs: list[tuple[str, str]], name: str) -> None:
+        bind_request(RequestMetadata.from_pairs(pairs))
+        await asyncio.sleep(0.01)
+        await asyncio.to_thread(log.info, name)  # a sync handler in a worker thread
+
+    async def main() -> None:
+        await asyncio.gather(
+            asyncio.create_task(request([("loggerparamsctxmetadata", "panelID:::1")], "one")),
+            asyncio.create_task(request([("tenantid", "t2")], "two")),
+        )
+
+    try:
+        asyncio.run(main())
+        log.info("outside")
+    finally:
+        log.removeHandler(handler)
+    fields = {r.getMessage(): {k: getattr(r, k, None) for k in ("panelID", "tenantID")} for r in records}
+    assert fields == {
+        "one": {"panelID": "1", "tenantID": None},
+        "two": {"panelID": None, "tenantID": "t2"},
+        "outside": {"panelID": None, "tenantID": None},
+    }
