@@ -161,7 +161,10 @@ def _warm_up() -> None:
     """Import what the first requests need (frames, metrics) in the background, after the handshake."""
     try:
         import prometheus_client  # noqa: F401
-        import pyarrow  # noqa: F401
+
+        from gpctl.sdk.data import Field, Frame
+
+        Frame("warm-up", Field("v", [1.0])).to_arrow()
     except Exception:  # pragma: no cover - an import failure shows on first use instead
         pass
 
