@@ -48,8 +48,8 @@ def test_health_calls_the_api() -> None:
         assert client.check_health().message == "The API answered 401; check the URL and the API key."
 
 
-def test_ping_resource() -> None:
-    with PluginClient(ds, instance=fake_api(200), json_data=API, secure_json_data=KEY) as client:
+def test_ping_resource_uses_the_instance_built_from_the_settings() -> None:
+    with PluginClient(ds, json_data=API, secure_json_data=KEY) as client:  # connect() builds the client
         response = client.call_resource("GET", "/ping")
     assert response.status == 200
     assert json.loads(response.body) == {"message": "pong", "url": "https://api.example.com"}
