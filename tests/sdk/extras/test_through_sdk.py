@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -192,3 +193,43 @@ def test_logger_params_and_tenant_from_grpc_metadata_reach_handler_logs() -> Non
         log.removeHandler(handler)
     [record] = records
     assert (record.dashboardUID, record.panelID, record.tenantID) == ("d1", "4", "stack-7")  # type: ignore[attr-defined]
+
+
+def test_instance_lifecycle_through_grpc() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    events: list[str] = []
+
+    class Conn:
+        def __init__(self, settings: Any) -> None:
+            time.sleep(0.05)
+            self.version = settings.last_updated_ms
+            events.append(f"open {self.version}")
+
+        def close(self) -> None:
+            events.append(f"close {self.version}")
+
+    pooled = Datasource("gpctl-pooled-datasource", instance=Conn)
+
+    @pooled.query()
+    async def version(query: DataQuery, ctx: PluginContext) -> Frame:
+        await asyncio.sleep(0.01)
+        return Frame("v", Field("version", [ctx.instance.version]))
+
+    with PluginClient(pooled) as client:
+        client.settings["updated_ms"] = 1
+        with ThreadPoolExecutor(50) as pool:
+            versions = list(
+                pool.map(lambda _: client.query()["A"].frames[0].field("version").values, range(50))
+            )
+        assert versions == [[1]] * 50
+        assert events == ["open 1"]
+        assert "plugins_active_instances" in client.collect_metrics()
+        client.settings["updated_ms"] = 2
+        assert client.query()["A"].frames[0].field("version").values == [2]
+        for _ in range(100):
+            if "close 1" in events:
+                break
+            time.sleep(0.01)
+        assert events == ["open 1", "open 2", "close 1"]
+    assert events == ["open 1", "open 2", "close 1", "close 2"]
