@@ -63,7 +63,7 @@ def generated_stubs(proto_dir: Path, files: list[str], out_dir: Path) -> dict[Pa
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=proto_dir, check=False)
         if proc.returncode != 0:
             detail = proc.stderr.strip() or f"exit code {proc.returncode}"
-            raise GpctlError(f"protoc failed on `{proto_dir}`: {detail}")
+            raise GpctlError(f"protoc failed on `{proto_dir}`: {detail.rstrip('.')}.")
         root = Path(tmp)
         produced = sorted(p for p in root.rglob("*") if p.is_file())
         modules = {_module_name(p.relative_to(root)) for p in produced if p.suffix == ".py"}
