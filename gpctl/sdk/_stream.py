@@ -31,7 +31,7 @@ from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
-from gpctl.sdk.data import Frame, StreamPacketEncoder
+from gpctl.sdk.data import Frame
 
 __all__ = [
     "PacketEncoder",
@@ -361,20 +361,34 @@ def _close_after(step: asyncio.Future[Any], gen: Iterator[Any]) -> None:
         step.add_done_callback(lambda _: close())
 
 
+def _signature(frame: Frame) -> tuple[Any, ...] | None:
+    """A cheap stand-in for the schema JSON of a frame without meta or field config (the usual stream frame)."""
+    if frame.meta is not None:
+        return None
+    fields = []
+    for f in frame.fields:
+        if f.config is not None:
+            return None
+        fields.append((f.name, f.type, f.nullable, tuple(sorted(f.labels.items())) if f.labels else None))
+    return tuple(fields)
+
+
 class PacketEncoder:
     """Turn what a stream yields into JSON packets; frames carry their schema first and when it changes."""
 
     def __init__(self, pattern: str = "") -> None:
         self.pattern = pattern
-        self._frames: dict[tuple[str, str | None], StreamPacketEncoder] = {}
+        self._schemas: dict[tuple[str, str | None], tuple[str, Any]] = {}
 
     def encode(self, item: Any) -> bytes:
         if isinstance(item, Frame):
             key = (item.name, item.ref_id)
-            encoder = self._frames.get(key)
-            if encoder is None:
-                encoder = self._frames[key] = StreamPacketEncoder()
-            return encoder.encode(item)
+            signature = _signature(item)
+            token = ("fields", signature) if signature is not None else ("json", item.to_json("schema"))
+            if self._schemas.get(key) == token:
+                return item.to_json("data")
+            self._schemas[key] = token
+            return item.to_json("all")
         if isinstance(item, bytes | bytearray | memoryview):
             raw = bytes(item)
             try:

@@ -275,3 +275,22 @@ def test_return_ends_and_raise_propagates() -> None:
     with pytest.raises(LookupError) as info:
         run(collect(router.run_stream("missing", b"", {}, Ctx())))
     assert str(info.value) == "No stream handler matches the channel path `missing`."
+
+
+def test_schema_is_resent_when_labels_config_or_meta_change() -> None:
+    from gpctl.sdk.data import FieldConfig, FrameMeta
+
+    enc = PacketEncoder("live")
+
+    def kinds(*frames: Frame) -> list[list[str]]:
+        return [sorted(json.loads(enc.encode(f))) for f in frames]
+
+    plain = Frame("f", Field("v", [1.0], labels={"host": "a"}))
+    relabelled = Frame("f", Field("v", [2.0], labels={"host": "b"}))
+    with_unit = Frame("f", Field("v", [3.0], labels={"host": "b"}, config=FieldConfig(unit="celsius")))
+    other_unit = Frame("f", Field("v", [4.0], labels={"host": "b"}, config=FieldConfig(unit="kelvin")))
+    with_meta = Frame("f", Field("v", [5.0], labels={"host": "b"}), meta=FrameMeta(executed_query_string="q"))
+    both, data = ["data", "schema"], ["data"]
+    assert kinds(plain, plain, relabelled, relabelled) == [both, data, both, data]
+    assert kinds(with_unit, with_unit, other_unit) == [both, data, both]
+    assert kinds(with_meta, with_meta, relabelled) == [both, data, both]
