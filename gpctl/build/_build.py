@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 import time
@@ -242,19 +243,17 @@ def _build_target(
     )
     spec_text = render_spec(options)
     entry_text = render_entry(project.plugin_ref, build_info)
-    digest = _inputs_digest(project, spec_text, render_entry(project.plugin_ref, {**build_info, "time": ""}))
-    stamp = tdir / "inputs.sha256"
+    inputs = _inputs(project, spec_text, render_entry(project.plugin_ref, {**build_info, "time": ""}))
+    stamp = tdir / "inputs.json"
     out = tdir / "out"
     built = out / name
     dist_exe = project.dist_dir / name
-    if (
-        not force
-        and stamp.is_file()
-        and stamp.read_text() == digest
-        and built.exists()
-        and dist_exe.is_file()
-    ):
+    previous = _read_inputs(stamp)
+    if not force and previous == inputs and built.exists() and dist_exe.is_file():
         return _artifact(project, target, libc, name, contents, onefile, reused=True)
+    if previous is not None and previous != inputs:
+        changed = sorted(k for k in inputs.keys() | previous.keys() if inputs.get(k) != previous.get(k))
+        log.write(f"{target}: inputs changed since the last build: {', '.join(changed)}\n")
     stamp.unlink(missing_ok=True)
     entry.write_text(entry_text, encoding="utf-8")
     spec = tdir / f"{Path(name).stem}.spec"
@@ -265,8 +264,16 @@ def _build_target(
     if not onefile and target.os == "linux":
         drop_internal_links(built / contents)
     install_output(built, project.dist_dir, executable=name, contents_dir=contents, onefile=onefile)
-    stamp.write_text(digest)
+    stamp.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
     return _artifact(project, target, libc, name, contents, onefile, reused=False)
+
+
+def _read_inputs(stamp: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _artifact(
@@ -282,17 +289,22 @@ def _artifact(
     )
 
 
-def _inputs_digest(project: Project, spec_text: str, entry_text: str) -> str:
-    """A hash of everything the bundle depends on that can change between two builds on this machine."""
-    sha = hashlib.sha256()
-    for part in (__version__, sys.version, sys.executable, spec_text, entry_text):
-        sha.update(part.encode() + b"\0")
+def _inputs(project: Project, spec_text: str, entry_text: str) -> dict[str, str]:
+    """Hashes of everything the bundle depends on that can change between two builds on this machine."""
+
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    inputs = {
+        "gpctl": __version__,
+        "python": f"{sys.version} {sys.executable}",
+        "spec": digest(spec_text.encode()),
+        "entry": digest(entry_text.encode()),
+        "plugin.json": digest(project.plugin_json_path.read_bytes()),
+        "pyproject.toml": digest((project.root / "pyproject.toml").read_bytes()),
+    }
     sdk_dir = Path(__file__).resolve().parents[1] / "sdk"
-    roots = [(project.source_dir, source_files(project.source_dir)), (sdk_dir, source_files(sdk_dir))]
-    for root, files in roots:
-        for path in files:
-            sha.update(path.relative_to(root).as_posix().encode() + b"\0")
-            sha.update(hashlib.sha256(path.read_bytes()).digest())
-    sha.update(project.plugin_json_path.read_bytes())
-    sha.update((project.root / "pyproject.toml").read_bytes())
-    return sha.hexdigest()
+    for label, root in (("source", project.source_dir), ("gpctl.sdk", sdk_dir)):
+        for path in source_files(root):
+            inputs[f"{label}:{path.relative_to(root).as_posix()}"] = digest(path.read_bytes())
+    return inputs
