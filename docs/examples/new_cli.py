@@ -6,7 +6,8 @@ import tempfile
 from pathlib import Path
 
 with tempfile.TemporaryDirectory() as tmp:
-    command = [sys.executable, "-m", "gpctl", "new", "app", "hello", "--name", "Hello", "--org", "acme", "--no-input"]
+    flags = ["--name", "Hello", "--org", "acme", "--no-input"]
+    command = [sys.executable, "-m", "gpctl", "new", "app", "hello", *flags]
     done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[0] == f"Created acme-hello-app (app) in {Path(tmp).resolve() / 'hello'}"
     assert "Next steps:" in done.stdout

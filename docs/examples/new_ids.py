@@ -20,7 +20,7 @@ assert context["plugin_type"] == "datasource"
 try:
     plan("app", {"name": "!!!", "org": "acme"})
 except TemplateError as error:
-    assert error.message == "The plugin name `!!!` has no letters or digits; pass a name such as `--name Weather`."
+    assert error.message.startswith("The plugin name `!!!` has no letters or digits;")
 else:
     raise AssertionError("a name without letters or digits must be refused")
 print(context["plugin_id"], context["executable"], context["package_name"])
