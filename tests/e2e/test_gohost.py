@@ -40,6 +40,13 @@ CLEAN_CALLS = [
     },
     {"call": "CollectMetrics", "request": {"pluginContext": CTX}},
     {
+        "call": "QueryChunkedData",
+        "request": {
+            "pluginContext": CTX,
+            "queries": [_query("A", "constant", {"value": 7}), _query("B", "downstream")],
+        },
+    },
+    {
         "call": "CallResource",
         "request": {
             "pluginContext": CTX,
@@ -72,6 +79,18 @@ def test_clean_run_under_go_plugin(go_host: Path, example_executable: Path) -> N
     assert frame.name == "constant"
     assert frame.ref_id == "A"
     assert frame.field("value").values == [2.5, 2.5, 2.5]
+
+    chunks = run.call("QueryChunkedData")["responses"]
+    assert [(c["refId"], c["status"]) for c in chunks if c.get("refId") == "A"] == [("A", 200)]
+    assert Frame.from_arrow_bytes(
+        base64_decode(chunks[0]["frame"] if chunks[0]["refId"] == "A" else chunks[1]["frame"])
+    ).field("value").values == [7.0, 7.0, 7.0]
+    [failed] = [c for c in chunks if c["refId"] == "B"]
+    assert (failed["status"], failed["error"], failed["errorSource"]) == (
+        502,
+        "The weather API answered 503.",
+        "downstream",
+    )
 
     metrics = base64_decode(run.call("CollectMetrics")["response"]["metrics"]["prometheus"]).decode()
     assert (

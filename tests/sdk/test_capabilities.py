@@ -157,3 +157,26 @@ def test_resource_response_helpers() -> None:
         202, {"Content-Type": ["application/json"]}, b'{"a": 1}'
     )
     assert ResourceResponse.text("hi").body == b"hi"
+
+
+def test_app_plugin_settings_and_resources() -> None:
+    from gpctl.sdk import App
+
+    @dataclass(frozen=True)
+    class AppSettings:
+        team: str
+
+    app = App("myorg-team-app", json_data=AppSettings)
+
+    @app.check_health
+    def health(ctx: PluginContext) -> HealthResult:
+        assert ctx.app_settings is ctx.settings and ctx.datasource_settings is None
+        return HealthResult.ok(f"Team {ctx.settings.json_data.team}.")  # type: ignore[union-attr]
+
+    @app.resource("/team")
+    def team(request: ResourceRequest, ctx: PluginContext) -> str:
+        return ctx.settings.json_data.team  # type: ignore[no-any-return,union-attr]
+
+    with PluginClient(app, json_data={"team": "blue"}) as client:
+        assert client.check_health() == HealthResult.ok("Team blue.")
+        assert client.call_resource("GET", "team").body == b"blue"
