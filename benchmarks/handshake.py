@@ -20,7 +20,9 @@ RUNS = 7
 
 def _time_to_first_line(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline().decode().strip()
     elapsed = (time.perf_counter() - start) * 1000
@@ -52,9 +54,13 @@ def main() -> None:
             plugin_ms.append(ms)
             baseline_ms.append(_time_to_first_line([str(bare)], env)[0])
     plugin, baseline = statistics.median(plugin_ms), statistics.median(baseline_ms)
-    print(f"handshake (exec → handshake line), median of {RUNS}: {plugin:.1f} ms  (runs: {', '.join(f'{m:.0f}' for m in plugin_ms)})")
+    print(
+        f"handshake (exec → handshake line), median of {RUNS}: {plugin:.1f} ms  (runs: {', '.join(f'{m:.0f}' for m in plugin_ms)})"
+    )
     print(f"bare interpreter (exec → first line), median of {RUNS}: {baseline:.1f} ms")
-    print(f"ratio handshake / bare interpreter: {plugin / baseline:.2f}x; budget 80 ms: {'met' if plugin <= 80 else 'missed'}")
+    print(
+        f"ratio handshake / bare interpreter: {plugin / baseline:.2f}x; budget 80 ms: {'met' if plugin <= 80 else 'missed'}"
+    )
 
 
 if __name__ == "__main__":
