@@ -66,7 +66,10 @@ def _ask_missing(template: str, answers: dict[str, str]) -> None:
             scaffold.default_description(template, answers["name"]) if question.key == "description" else None
         )
         while True:
-            value = Prompt.ask(question.prompt, console=out_console(), default=default)
+            try:
+                value = Prompt.ask(question.prompt, console=out_console(), default=default)
+            except EOFError:
+                raise TemplateError(f"No answer for the {question.label}; pass `{question.flag}`.") from None
             try:
                 answers[question.key] = scaffold.check_answer(question.key, value or "")
                 break

@@ -129,3 +129,11 @@ def test_prompts_ask_for_what_flags_leave_out(
         "org": "acme",
         "description": "Sky Watch data source for Grafana, with a Python backend.",
     }
+
+
+def test_end_of_input_at_a_prompt(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Terminal(""))
+    result = run_cli("new", "app", str(tmp_path / "x"), "--name", "Weather")
+    assert result.exit_code == 1
+    assert result.stderr == "error: No answer for the organization; pass `--org`.\n"
+    assert not (tmp_path / "x").exists()
