@@ -15,6 +15,7 @@ from gpctl.sdk._dispatch import Runtime
 
 from ._health import add_health
 from ._servicers import ContextMaker, DataServicer, DiagnosticsServicer, Housekeeping, ResourceServicer
+from ._tracing_interceptor import interceptors
 from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
 from .pluginv2 import backend_pb2_grpc as pb_grpc
 
@@ -73,7 +74,8 @@ class PluginServer:
                 ("grpc.max_receive_message_length", max_receive),
                 ("grpc.max_send_message_length", -1),
                 ("grpc.so_reuseport", 0),
-            ]
+            ],
+            interceptors=interceptors(runtime.plugin.plugin_id),  # tracing, when Grafana asks for it
         )
         make = ContextMaker(runtime)
         self.services: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -103,3 +104,79 @@ def test_bound_request_fields_reach_records_of_that_request_only() -> None:
         "two": {"panelID": None, "tenantID": "t2"},
         "outside": {"panelID": None, "tenantID": None},
     }
+
+
+class FakeSpans:
+    """Stands in for an OpenTelemetry tracer + propagator: records (name, parent carrier, ended)."""
+
+    def __init__(self) -> None:
+        self.spans: list[dict[str, object]] = []
+
+    def extract(self, carrier: dict[str, str]) -> dict[str, str]:
+        return carrier
+
+    def start_as_current_span(self, name: str, context: object = None, attributes: object = None) -> object:
+        import contextlib
+
+        span: dict[str, object] = {"name": name, "parent": context, "ended": False}
+        self.spans.append(span)
+
+        @contextlib.contextmanager
+        def scope() -> object:
+            try:
+                yield span
+            finally:
+                span["ended"] = True
+
+        return scope()
+
+
+def test_every_pluginv2_call_runs_in_a_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    from collections.abc import AsyncIterator
+
+    import grpc
+
+    from gpctl.sdk import Datasource, Field, Frame
+    from gpctl.sdk._protocol import _tracing_interceptor
+    from gpctl.sdk._protocol._client import ProtocolClient
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2 as pb
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2_grpc as pb_grpc
+    from gpctl.sdk.testing import PluginClient
+
+    fake = FakeSpans()
+    monkeypatch.setattr(
+        _tracing_interceptor.Tracer, "from_env", classmethod(lambda cls, plugin_id: Tracer(fake, fake))
+    )
+    ds = Datasource("gpctl-traced-datasource")
+
+    @ds.query()
+    def query(query: object, ctx: object) -> Frame:
+        return Frame("x", Field("n", [1]))
+
+    @ds.stream("live")
+    async def live(req: object, ctx: object) -> AsyncIterator[dict[str, int]]:
+        while True:
+            yield {"n": 1}
+            await asyncio.sleep(0.01)
+
+    with PluginClient(ds) as client:
+        ctx = ProtocolClient.context(client.settings)
+        parent = (("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),)
+        with grpc.insecure_channel(client.address) as channel:
+            request = pb.QueryDataRequest(pluginContext=ctx, queries=[pb.DataQuery(refId="A")])
+            pb_grpc.DataStub(channel).QueryData(request, metadata=parent, timeout=10)
+        assert client.run_stream("live", max_packets=2).status == "cancelled"
+        client.check_health()
+        for _ in range(100):
+            if all(s["ended"] for s in fake.spans) and len(fake.spans) == 3:
+                break
+            time.sleep(0.01)
+    names = [s["name"] for s in fake.spans]
+    assert names == [
+        "pluginv2.Data/QueryData",
+        "pluginv2.Stream/RunStream",
+        "pluginv2.Diagnostics/CheckHealth",
+    ]
+    assert fake.spans[0]["parent"] == {"traceparent": parent[0][1]}
+    assert all(s["ended"] for s in fake.spans)  # the cancelled stream's span ended too
