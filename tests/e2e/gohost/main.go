@@ -3,7 +3,8 @@
 //
 // Usage: gohost <plugin-executable> <calls.json>   (calls.json "-" reads stdin)
 //
-// The go-plugin log goes to stderr (level from GOHOST_LOG_LEVEL, default trace). The exit code is 1 when a call
+// The go-plugin log goes to stderr (level from GOHOST_LOG_LEVEL, default trace). GOHOST_AUTO_MTLS=1 turns on
+// go-plugin's AutoMTLS (Grafana leaves it off). The exit code is 1 when a call
 // failed and 2 when the plugin could not be started.
 package main
 
