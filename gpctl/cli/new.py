@@ -85,7 +85,7 @@ def _print_next_steps(project: Path, plugin_id: str, template: str) -> None:
     except ValueError:
         shown = project
     steps = [
-        (f"cd {shown}", ""),
+        *([(f"cd {shown}", "")] if str(shown) != "." else []),
         ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"', ""),
         ("python -m pytest", "run the backend's tests"),
         ("npm install && npm run build", "build the frontend into dist/"),

@@ -137,3 +137,19 @@ def test_end_of_input_at_a_prompt(run_cli: RunCli, tmp_path: Path, monkeypatch: 
     assert result.exit_code == 1
     assert result.stderr == "error: No answer for the organization; pass `--org`.\n"
     assert not (tmp_path / "x").exists()
+
+
+def test_new_in_the_current_directory(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("new", "app", ".", "--name", "Dot", "--org", "acme", "--no-input")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        f"Created acme-dot-app (app) in {tmp_path}",
+        "",
+        "Next steps:",
+        '  python -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"',
+    ]
+    assert (tmp_path / "src" / "plugin.json").is_file()
