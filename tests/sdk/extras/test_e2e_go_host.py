@@ -129,3 +129,16 @@ def test_auto_mtls_under_go_plugin(host: Path, executable: Path) -> None:
     run = gohost.run_host(executable, CALLS, env={**os.environ, "GOHOST_AUTO_MTLS": "1"}, host=host)
     assert any("configuring client automatic mTLS" in line for line in run.log_lines)
     check_streams(run)
+
+
+def test_unix_socket_under_go_plugin(host: Path, executable: Path, tmp_path: Path) -> None:
+    """PLUGIN_UNIX_SOCKET_DIR/GROUP: the plugin listens on a socket there; go-plugin dials `unix`."""
+    env = {
+        **os.environ,
+        "PLUGIN_UNIX_SOCKET_DIR": str(tmp_path),
+        "PLUGIN_UNIX_SOCKET_GROUP": str(os.getgid()),
+    }
+    run = gohost.run_host(executable, CALLS, env=env, host=host)
+    check_streams(run)
+    serving = [line for line in run.log_lines if "plugin serving" in line]
+    assert serving and f"address={tmp_path}/plugin" in serving[0], run.log_lines
