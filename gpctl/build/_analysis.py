@@ -27,6 +27,7 @@ EXPECTED_IMPORTERS = frozenset(
         "zipimport",
         "grpc",
         "google",
+        "gpctl",
     }
 )
 """Packages whose imports of excluded modules are optional or only used by code a plugin never runs."""

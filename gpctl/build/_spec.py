@@ -109,8 +109,10 @@ OPTIONAL_MODULES: tuple[str, ...] = (
     "requests",
     "urllib3",
     "charset_normalizer",
+    "cryptography",
 )
-"""Optional imports of pyarrow and numpy, left out unless the plugin's own code imports them."""
+"""Left out unless the plugin's own code imports them: optional imports of pyarrow and numpy, and `cryptography`
+(14 MiB), which gpctl.sdk needs only for go-plugin's AutoMTLS, which Grafana does not enable."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",

@@ -1,0 +1,150 @@
+"""Bundle benchmark: build time, onedir size, zip size, exec→handshake (median of 7, warm) and idle RSS of the
+plugin built by `gpctl build`, against the same plugin run unbundled by the venv's Python in the same run.
+
+Two plugins are built: the datasource fixture (frames: pyarrow + numpy in the bundle) and a frame-less variant
+(`[tool.gpctl.build] excludes = ["pyarrow", "numpy"]`, health check only), to show what the frame stack costs.
+
+Usage: python benchmarks/bundle.py [--runs 7]
+Goals: zip <= 45 MiB, handshake <= 80 ms warm, RSS <= 70 MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gpctl.build import build, package
+from gpctl.launch import launch_plugin
+from gpctl.project import Project
+
+FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "build" / "fixtures" / "bundle"
+MIB = 2**20
+
+FRAMELESS_PLUGIN = """\
+from gpctl.sdk import Datasource, HealthResult, PluginContext
+
+ds = Datasource("acme-bundle-datasource")
+
+
+@ds.check_health
+def health(ctx: PluginContext) -> HealthResult:
+    return HealthResult.ok("bundle ok")
+"""
+
+
+def _size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file() and not p.is_symlink()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _measure(executable: Path, runs: int, cwd: Path) -> tuple[float, float, float]:
+    """Median handshake ms, median first-health-OK ms, RSS MiB after 1 s idle (last run)."""
+    handshakes, healths, rss = [], [], float("nan")
+    for i in range(runs + 1):  # first run warms the page cache and is dropped
+        started = time.perf_counter()
+        with launch_plugin(executable, cwd=cwd, timeout=30) as plugin:
+            with plugin.client() as client:
+                client.check_health()
+            health_ms = (time.perf_counter() - started) * 1000
+            if i == runs:
+                time.sleep(1.0)
+                rss = _rss_mib(plugin.process.pid)
+            if i:
+                handshakes.append(plugin.handshake_ms)
+                healths.append(health_ms)
+            plugin.stop()
+    return statistics.median(handshakes), statistics.median(healths), rss
+
+
+def _unbundled(project: Project, where: Path) -> Path:
+    """A script Grafana could exec that serves the same plugin with the venv's Python (the baseline)."""
+    module, _, attribute = project.plugin_ref.partition(":")
+    script = where / "unbundled_plugin"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"sys.path.insert(0, {str(project.source_dir)!r})\n"
+        f"import {module} as _module\n"
+        "from gpctl.sdk import serve\n"
+        f"serve(_module.{attribute})\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def _variant(name: str, base: Path, frameless: bool, runs: int) -> dict[str, float]:
+    root = base / name
+    shutil.copytree(FIXTURE, root)
+    if frameless:
+        (root / "pkg" / "acme_bundle" / "plugin.py").write_text(FRAMELESS_PLUGIN)
+        with (root / "pyproject.toml").open("a") as f:
+            f.write('\n[tool.gpctl.build]\nexcludes = ["pyarrow", "numpy"]\n')
+    project = Project.find(root)
+    started = time.perf_counter()
+    result = build(project, skip_frontend=True, force=True)
+    build_s = time.perf_counter() - started
+    [artifact] = result.artifacts
+    assert artifact.contents_dir is not None
+    size, files = _size(artifact.contents_dir)
+    size += artifact.executable.stat().st_size
+    zip_path = package(project)[0]
+    handshake, health, rss = _measure(artifact.executable, runs, base)
+    return {
+        "build_s": build_s,
+        "onedir_mib": size / MIB,
+        "files": files + 1,
+        "zip_mib": zip_path.stat().st_size / MIB,
+        "handshake_ms": handshake,
+        "health_ms": health,
+        "rss_mib": rss,
+        "base_handshake_ms": (b := _measure(_unbundled(project, base), runs, base))[0],
+        "base_health_ms": b[1],
+        "base_rss_mib": b[2],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        rows = {
+            "datasource (pyarrow+numpy)": _variant("frames", base, False, args.runs),
+            "frame-less (no pyarrow/numpy)": _variant("frameless", base, True, args.runs),
+        }
+    print(
+        f"bundle benchmark, median of {args.runs} warm starts (goals: zip <= 45 MiB, handshake <= 80 ms, RSS <= 70 MiB)"
+    )
+    header = f"{'variant':32} {'build s':>8} {'onedir MiB':>10} {'files':>6} {'zip MiB':>8} {'hs ms':>7} {'health ms':>9} {'RSS MiB':>8}"
+    print(header)
+    for name, r in rows.items():
+        print(
+            f"{name:32} {r['build_s']:8.1f} {r['onedir_mib']:10.1f} {r['files']:6.0f} {r['zip_mib']:8.1f} "
+            f"{r['handshake_ms']:7.1f} {r['health_ms']:9.1f} {r['rss_mib']:8.1f}"
+        )
+        print(
+            f"{'  unbundled (venv python)':32} {'':8} {'':10} {'':6} {'':8} "
+            f"{r['base_handshake_ms']:7.1f} {r['base_health_ms']:9.1f} {r['base_rss_mib']:8.1f}"
+        )
+        print(
+            f"{'  ratio bundle / unbundled':32} {'':8} {'':10} {'':6} {'':8} "
+            f"{r['handshake_ms'] / r['base_handshake_ms']:7.2f} {r['health_ms'] / r['base_health_ms']:9.2f} "
+            f"{r['rss_mib'] / r['base_rss_mib']:8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
