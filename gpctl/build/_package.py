@@ -9,7 +9,6 @@ is zipped, so each zip's MANIFEST.txt lists exactly its own files.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import shutil
 import stat
@@ -126,7 +125,8 @@ def package_all(
         stage = staging_root / (only.suffix if only else "all") / plugin_id
         _stage(dist, stage, common, [(t, _target_files(t, executable)) for t in members])
         if sign:
-            sign_directory = importlib.import_module("gpctl.sign").sign_directory
+            from gpctl.sign import sign_directory
+
             sign_directory(stage, **dict(sign_options or {}))
         write_zip(stage, zip_path, when=when)
         zipped[tuple(members)] = zip_path
