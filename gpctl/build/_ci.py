@@ -121,6 +121,8 @@ jobs:
           else
             gpctl package --out packages
           fi
+      - name: Validate the linux/amd64 zip
+        run: gpctl validate --target linux/amd64 packages/*.linux_amd64.zip
 @MUSL_PACKAGE@
       - uses: actions/upload-artifact@v4
         with:
