@@ -104,7 +104,7 @@ class Runtime:
                 status=400,
             )
         try:
-            model: Any = query.json
+            model: Any = query.model
             if route.model is not None:
                 try:
                     model = parse_model(route.model, dict(query.json))
@@ -114,7 +114,9 @@ class Runtime:
                         f"Query `{query.ref_id}` does not fit `{route.model.__name__}`: {text[:1].lower()}{text[1:]}",
                         status=400,
                     ) from None
-            result = await route.call(dataclasses.replace(query, model=model), ctx)
+            if model is not query.model:
+                query = dataclasses.replace(query, model=model)
+            result = await route.call(query, ctx)
             return _response(result)
         except QueryError as exc:
             return DataResponse(error=exc.message, status=exc.status, error_source=exc.error_source)
