@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PluginClient", "QueryResult", "ResourceResponse"]
 
-_UNSET: Any = object()
 _ADMIN = User("admin", "Admin", "admin@example.com", "Admin")
 
 
@@ -55,7 +54,7 @@ class PluginClient:
 
     **Parameters:**
     * **plugin** - a `Datasource`/`App` to serve in-process (omit with `connect`).
-    * **instance** - use this object as `ctx.instance` instead of calling the plugin's factory.
+    * **instance** - use this object as `ctx.instance` instead of calling the plugin's factory (None: use it).
     * **json_data**, **secure_json_data** - the datasource (or app) settings sent with every request.
     * **uid**, **plugin_id**, **org_id**, **user**, **grafana_config** - the rest of the plugin context.
     * **max_receive** - the in-process server's receive limit (default 16 MiB, like `serve()`).
@@ -65,7 +64,7 @@ class PluginClient:
         self,
         plugin: _Plugin | None = None,
         *,
-        instance: Any = _UNSET,
+        instance: Any = None,
         json_data: Mapping[str, Any] | None = None,
         secure_json_data: Mapping[str, str] | None = None,
         uid: str = "test-datasource",
@@ -111,7 +110,7 @@ class PluginClient:
         if self.plugin is not None and self._server is None:
             from gpctl.sdk._dispatch import Runtime
 
-            override = {} if self._instance is _UNSET else {"instance": self._instance}
+            override = {} if self._instance is None else {"instance": self._instance}
             runtime = Runtime(self.plugin, **override)
             kwargs = {"max_receive": self._max_receive} if self._max_receive else {}
             self._server = InProcessServer(runtime, **kwargs)
