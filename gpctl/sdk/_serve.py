@@ -231,6 +231,8 @@ async def _serve(plugin: _Plugin) -> int:
         await asyncio.wait_for(server.stop(0.2), timeout=1.0)
     except (asyncio.TimeoutError, Exception) as exc:  # exit anyway: the host waits only 2 s
         logger.debug("stopping the server did not finish cleanly: %s", exc)
+    if network == "unix" and tls is None:
+        Path(shown).unlink(missing_ok=True)
     return 0
 
 

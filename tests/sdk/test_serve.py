@@ -110,13 +110,16 @@ def test_requests_over_16_mib_are_rejected_and_serving_continues() -> None:
 
 
 def test_unix_socket_when_the_host_asks_for_it(tmp_path: Path) -> None:
-    with launched(_env(**HOST_ENV, PLUGIN_UNIX_SOCKET_DIR=str(tmp_path))) as (_, line):
+    with launched(_env(**HOST_ENV, PLUGIN_UNIX_SOCKET_DIR=str(tmp_path))) as (proc, line):
         core, app, network, address, protocol = line.strip().split("|")
         assert (core, app, network, protocol) == ("1", "2", "unix", "grpc")
         assert Path(address).parent == tmp_path
         with PluginClient.connect(f"unix:{address}") as client:
             assert client.check_health().message == "Example datasource is working."
             assert client.ping()
+            client.shutdown()
+        assert proc.wait(timeout=5) == 0
+        assert not Path(address).exists()
 
 
 def test_buildinfo_and_version() -> None:
