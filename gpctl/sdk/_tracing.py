@@ -121,9 +121,10 @@ class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
 class Tracer:
     """Spans for requests when tracing is configured; a no-op otherwise."""
 
-    def __init__(self, tracer: Any = None, propagator: Any = None) -> None:
+    def __init__(self, tracer: Any = None, propagator: Any = None, provider: Any = None) -> None:
         self._tracer = tracer
         self._propagator = propagator
+        self._provider = provider
 
     @property
     def enabled(self) -> bool:
@@ -137,7 +138,9 @@ class Tracer:
         if not address:
             return cls()
         try:
+            from opentelemetry.baggage.propagation import W3CBaggagePropagator
             from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+            from opentelemetry.propagators.composite import CompositePropagator
             from opentelemetry.sdk.resources import Resource
             from opentelemetry.sdk.trace import TracerProvider
             from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -158,14 +161,15 @@ class Tracer:
         if kind == "const":
             root: Any = ALWAYS_ON if param >= 1 else ALWAYS_OFF
         elif kind == "probabilistic":
-            root = TraceIdRatioBased(param)
-        else:
+            root = TraceIdRatioBased(min(max(param, 0.0), 1.0))
+        else:  # rateLimiting / remote need Jaeger's samplers: sample everything, the collector can drop
             root = ALWAYS_ON
         provider = TracerProvider(
             resource=Resource.create({"service.name": plugin_id}), sampler=ParentBased(root)
         )
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=address, insecure=True)))
-        return cls(provider.get_tracer("gpctl.sdk"), TraceContextTextMapPropagator())
+        propagator = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+        return cls(provider.get_tracer("gpctl.sdk"), propagator, provider)
 
     @contextlib.contextmanager
     def span(self, name: str, metadata: RequestMetadata, **attributes: Any) -> Iterator[Any]:
@@ -176,3 +180,8 @@ class Tracer:
         parent = self._propagator.extract(metadata.carrier()) if self._propagator is not None else None
         with self._tracer.start_as_current_span(name, context=parent, attributes=attributes) as span:
             yield span
+
+    def flush(self, timeout_s: float = 1.0) -> None:
+        """Export the spans still buffered (the plugin is stopping)."""
+        if self._provider is not None:
+            self._provider.force_flush(int(timeout_s * 1000))

@@ -7,6 +7,7 @@ go-plugin host; `serve_standalone` serves the pluginv2 services alone).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import grpc
@@ -15,6 +16,7 @@ from gpctl.sdk._dispatch import Runtime
 
 from ._health import add_health
 from ._servicers import ContextMaker, DataServicer, DiagnosticsServicer, Housekeeping, ResourceServicer
+from ._tracing_interceptor import flush as flush_tracing
 from ._tracing_interceptor import interceptors
 from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
 from .pluginv2 import backend_pb2_grpc as pb_grpc
@@ -69,13 +71,14 @@ class PluginServer:
         on_shutdown: Callable[[], None] | None = None,
     ) -> None:
         self.runtime = runtime
+        self.interceptors = interceptors(runtime.plugin.plugin_id)  # tracing, when Grafana asks for it
         self.server = grpc.aio.server(
             options=[
                 ("grpc.max_receive_message_length", max_receive),
                 ("grpc.max_send_message_length", -1),
                 ("grpc.so_reuseport", 0),
             ],
-            interceptors=interceptors(runtime.plugin.plugin_id),  # tracing, when Grafana asks for it
+            interceptors=self.interceptors,
         )
         make = ContextMaker(runtime)
         self.services: list[str] = []
@@ -103,6 +106,8 @@ class PluginServer:
             self.housekeeping.stopping.set()
         await self.server.stop(grace)
         await self.runtime.instances.dispose_all()
+        if self.interceptors:
+            await asyncio.to_thread(flush_tracing, self.interceptors)
 
     async def wait(self) -> None:
         await self.server.wait_for_termination()

@@ -15,7 +15,7 @@ import grpc
 
 from gpctl.sdk._tracing import RequestMetadata, Tracer
 
-__all__ = ["TracingInterceptor", "interceptors"]
+__all__ = ["TracingInterceptor", "flush", "interceptors"]
 
 
 class TracingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
@@ -66,3 +66,10 @@ def interceptors(plugin_id: str) -> list[grpc.aio.ServerInterceptor] | None:
     """The server interceptors for `plugin_id`: tracing when Grafana configured it, else none."""
     tracer = Tracer.from_env(plugin_id)
     return [TracingInterceptor(tracer)] if tracer.enabled else None
+
+
+def flush(installed: list[grpc.aio.ServerInterceptor] | None) -> None:
+    """Export buffered spans before the process exits (blocking; run it in a worker thread)."""
+    for interceptor in installed or ():
+        if isinstance(interceptor, TracingInterceptor):
+            interceptor.tracer.flush()

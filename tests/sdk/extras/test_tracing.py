@@ -52,13 +52,12 @@ def test_tracer_is_off_without_address() -> None:
         assert span is None
 
 
-def test_tracer_without_otel_packages_warns_and_stays_off(caplog: pytest.LogCaptureFixture) -> None:
-    try:
-        import opentelemetry.sdk  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("OpenTelemetry is installed here; the off path is what this test checks")
+def test_tracer_without_otel_packages_warns_and_stays_off(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "opentelemetry.exporter.otlp.proto.grpc.trace_exporter", None)
     tracer = Tracer.from_env("p", {"GF_INSTANCE_OTLP_ADDRESS": "127.0.0.1:4317"})
     assert not tracer.enabled
     assert [r.getMessage() for r in caplog.records] == [
@@ -180,3 +179,62 @@ def test_every_pluginv2_call_runs_in_a_span(monkeypatch: pytest.MonkeyPatch) -> 
     ]
     assert fake.spans[0]["parent"] == {"traceparent": parent[0][1]}
     assert all(s["ended"] for s in fake.spans)  # the cancelled stream's span ended too
+
+
+def test_spans_reach_a_real_otlp_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GF_INSTANCE_OTLP_ADDRESS set: spans go over OTLP/gRPC to a collector, children of Grafana's traceparent."""
+    from concurrent import futures
+
+    import grpc
+
+    pytest.importorskip("opentelemetry.sdk")
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
+
+    from gpctl.sdk import Datasource, Field, Frame
+    from gpctl.sdk._protocol._client import ProtocolClient
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2 as pb
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2_grpc as pb_grpc
+    from gpctl.sdk.testing import PluginClient
+
+    received: list[trace_service_pb2.ExportTraceServiceRequest] = []
+
+    class Collector(trace_service_pb2_grpc.TraceServiceServicer):  # type: ignore[misc]
+        def Export(self, request: object, context: object) -> object:
+            received.append(request)  # type: ignore[arg-type]
+            return trace_service_pb2.ExportTraceServiceResponse()
+
+    collector = grpc.server(futures.ThreadPoolExecutor(2))
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Collector(), collector)
+    port = collector.add_insecure_port("127.0.0.1:0")
+    collector.start()
+    monkeypatch.setenv("GF_INSTANCE_OTLP_ADDRESS", f"127.0.0.1:{port}")
+    ds = Datasource("gpctl-otlp-datasource")
+
+    @ds.query()
+    def query(query: object, ctx: object) -> Frame:
+        return Frame("x", Field("n", [1]))
+
+    trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    try:
+        with PluginClient(ds) as client:
+            ctx = ProtocolClient.context(client.settings)
+            with grpc.insecure_channel(client.address) as channel:
+                pb_grpc.DataStub(channel).QueryData(
+                    pb.QueryDataRequest(pluginContext=ctx, queries=[pb.DataQuery(refId="A")]),
+                    metadata=(("traceparent", f"00-{trace_id}-{parent_id}-01"),),
+                    timeout=10,
+                )
+        # closing the client stopped the server, which flushed the spans
+    finally:
+        collector.stop(None)
+    spans = [
+        (rs, span)
+        for request in received
+        for rs in request.resource_spans
+        for ss in rs.scope_spans
+        for span in ss.spans
+    ]
+    [(resource_spans, span)] = [(rs, s) for rs, s in spans if s.name == "pluginv2.Data/QueryData"]
+    assert span.trace_id.hex() == trace_id and span.parent_span_id.hex() == parent_id
+    service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
+    assert service == "gpctl-otlp-datasource"
