@@ -172,7 +172,8 @@ def main() -> None:
             cli_times.append(time.perf_counter() - started)
         cli = statistics.median(cli_times)
 
-        print(f"\nmedian of {args.runs} runs (warm page cache):")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+        print(f"\nmedian of {args.runs} runs (warm page cache; {os.cpu_count()} CPUs, load average {load}):")
         print(f"  baseline: zipfile extractall          {baseline * 1000:8.0f} ms   1.00x")
         print(f"  validate(zip)                         {on_zip * 1000:8.0f} ms   {on_zip / baseline:.2f}x")
         print(f"  validate(extracted directory)         {on_dir * 1000:8.0f} ms   {on_dir / baseline:.2f}x")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -82,20 +84,96 @@ def _inside(dest: Path, name: str) -> Path:
     return target
 
 
-def _write(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int]) -> str:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _size(count: int) -> str:
+    if count >= 1024**3:
+        return f"{count / 1024**3:g} GiB"
+    if count >= 1024**2:
+        return f"{count / 1024**2:g} MiB"
+    return f"{count} bytes"
+
+
+class _Budget:
+    """Bytes left before the archive counts as a zip bomb; shared by the extraction threads."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self.exceeded = False
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            self.left -= size
+            if self.left < 0:
+                self.exceeded = True
+            return not self.exceeded
+
+
+class _Handles:
+    """One open ZipFile per worker thread, so threads never share a file position."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[zipfile.ZipFile] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> zipfile.ZipFile:
+        archive: zipfile.ZipFile | None = getattr(self._local, "archive", None)
+        if archive is None:
+            archive = zipfile.ZipFile(self._path)
+            self._local.archive = archive
+            with self._lock:
+                self._opened.append(archive)
+        return archive
+
+    def close(self) -> None:
+        for archive in self._opened:
+            archive.close()
+
+
+def _write(handles: _Handles, info: zipfile.ZipInfo, target: Path, budget: _Budget) -> str:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(target, flags, 0o600)
     digest = hashlib.sha256()
-    with os.fdopen(fd, "wb") as out, archive.open(info) as src:
+    # zlib, crc32 and sha256 release the GIL, so worker threads decompress in parallel.
+    with os.fdopen(fd, "wb") as out, handles.get().open(info) as src:
         while chunk := src.read(_CHUNK):
-            budget[0] -= len(chunk)
-            if budget[0] < 0:
+            if not budget.take(len(chunk)):
                 raise OverflowError(info.filename)
             digest.update(chunk)
             out.write(chunk)
     target.chmod(stat.S_IMODE(_mode_of(info)) & 0o777)
     return digest.hexdigest()
+
+
+def _plan(
+    infos: list[zipfile.ZipInfo], dest: Path, result: ExtractedZip
+) -> list[tuple[zipfile.ZipInfo, Path]]:
+    """Refuse hostile and duplicate entries, create directories; return the files to write."""
+    seen: set[str] = set()
+    files: list[tuple[zipfile.ZipInfo, Path]] = []
+    for info in infos:
+        problem = _classify(info)
+        if problem is not None:
+            result.unsafe.append(UnsafeEntry(info.filename, *problem))
+            continue
+        key = info.filename.replace("\\", "/").rstrip("/")
+        if key in seen:
+            result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
+            continue
+        seen.add(key)
+        target = _inside(dest, info.filename)
+        try:
+            target.mkdir(parents=True, exist_ok=True) if info.is_dir() else target.parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        except OSError as exc:
+            reason = f"it could not be extracted ({exc.strerror or exc})"
+            result.unsafe.append(UnsafeEntry(info.filename, "unextractable", reason))
+            continue
+        if not info.is_dir():
+            files.append((info, target))
+    return files
 
 
 def extract_zip(path: Path, dest: Path) -> ExtractedZip:
@@ -106,43 +184,39 @@ def extract_zip(path: Path, dest: Path) -> ExtractedZip:
     """
     dest = dest.resolve()
     result = ExtractedZip(dest)
-    seen: set[str] = set()
-    budget = [MAX_TOTAL_BYTES]
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            result.unsafe.append(
-                UnsafeEntry(path.name, "too-large", f"it has {len(infos)} entries (limit {MAX_ENTRIES})")
+    if len(infos) > MAX_ENTRIES:
+        result.unsafe.append(
+            UnsafeEntry(path.name, "too-large", f"it has {len(infos)} entries (limit {MAX_ENTRIES})")
+        )
+        return result
+    files = _plan(infos, dest, result)
+    budget = _Budget(MAX_TOTAL_BYTES)
+    order = sorted(range(len(files)), key=lambda i: -files[i][0].file_size)  # biggest first: even load
+    workers = max(1, min(4, os.cpu_count() or 1, len(files)))
+    handles = _Handles(path)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {i: pool.submit(_write, handles, *files[i], budget) for i in order}
+    finally:
+        handles.close()
+    for i, (info, target) in enumerate(files):
+        future = futures[i]
+        try:
+            result.sha256[target] = future.result()
+        except OverflowError:
+            continue
+        except OSError as exc:
+            reason = f"it could not be extracted ({exc.strerror or exc})"
+            result.unsafe.append(UnsafeEntry(info.filename, "unextractable", reason))
+    if budget.exceeded:
+        for _, target in files:
+            target.unlink(missing_ok=True)
+        result.sha256.clear()
+        result.unsafe.append(
+            UnsafeEntry(
+                path.name, "too-large", f"it expands to more than {_size(MAX_TOTAL_BYTES)} (zip bomb?)"
             )
-            return result
-        for info in infos:
-            problem = _classify(info)
-            if problem is not None:
-                result.unsafe.append(UnsafeEntry(info.filename, *problem))
-                continue
-            key = info.filename.replace("\\", "/").rstrip("/")
-            if key in seen:
-                result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
-                continue
-            seen.add(key)
-            target = _inside(dest, info.filename)
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            if target.exists() or target.is_symlink():
-                result.unsafe.append(UnsafeEntry(info.filename, "duplicate", "the name appears twice"))
-                continue
-            try:
-                result.sha256[target] = _write(archive, info, target, budget)
-            except OSError as exc:
-                reason = f"it could not be extracted ({exc.strerror or exc})"
-                result.unsafe.append(UnsafeEntry(info.filename, "unextractable", reason))
-                continue
-            except OverflowError:
-                target.unlink(missing_ok=True)
-                limit = MAX_TOTAL_BYTES // 1024**3
-                result.unsafe.append(
-                    UnsafeEntry(info.filename, "too-large", f"the archive expands to more than {limit} GiB")
-                )
-                break
+        )
     return result

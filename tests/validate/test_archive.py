@@ -163,6 +163,18 @@ def test_hostile_zip_is_refused_and_nothing_is_written_outside(
     assert not outside.exists()
 
 
+def test_zip_bomb_is_cut_off(plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gpctl.validate._zip.MAX_TOTAL_BYTES", 4096)
+    archive = zip_dir(plugin, tmp_path / "bomb.zip", ID)
+    with zipfile.ZipFile(archive, "a", zipfile.ZIP_DEFLATED) as out:
+        out.writestr(f"{ID}/img/zeros.bin", bytes(1024 * 1024))
+    report = validate(archive)
+    assert report.findings[0].line() == (
+        "error[archive-bad-entry] bomb.zip: The archive was refused because it expands to more than 4096 bytes "
+        "(zip bomb?); nothing from it was extracted."
+    )
+
+
 def test_not_a_zip_and_missing_paths_raise(tmp_path: Path) -> None:
     from gpctl.errors import ProjectError
 

@@ -53,11 +53,13 @@ def report_unsafe(ctx: Context, extracted: ExtractedZip) -> None:
         rule = {"unsafe-path": UNSAFE_PATH, "symlink": SYMLINK, "special-file": SYMLINK}.get(
             entry.kind, BAD_ENTRY
         )
-        ctx.report_at(
-            rule,
-            ctx.archive.name,
-            f"Entry `{entry.name}` was refused because {entry.reason}; nothing from it was extracted.",
-        )
+        if entry.name == ctx.archive.name:
+            message = f"The archive was refused because {entry.reason}; nothing from it was extracted."
+        else:
+            message = (
+                f"Entry `{entry.name}` was refused because {entry.reason}; nothing from it was extracted."
+            )
+        ctx.report_at(rule, ctx.archive.name, message)
 
 
 def locate_root(ctx: Context) -> None:
