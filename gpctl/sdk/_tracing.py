@@ -169,6 +169,10 @@ class Tracer:
         )
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=address, insecure=True)))
         propagator = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+        from opentelemetry import trace
+
+        if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):  # not set by the plugin itself
+            trace.set_tracer_provider(provider)  # so the plugin's own spans are exported as children
         return cls(provider.get_tracer("gpctl.sdk"), propagator, provider)
 
     @contextlib.contextmanager

@@ -212,7 +212,10 @@ def test_spans_reach_a_real_otlp_collector(monkeypatch: pytest.MonkeyPatch) -> N
 
     @ds.query()
     def query(query: object, ctx: object) -> Frame:
-        return Frame("x", Field("n", [1]))
+        from opentelemetry import trace
+
+        with trace.get_tracer("plugin").start_as_current_span("downstream call"):
+            return Frame("x", Field("n", [1]))
 
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     try:
@@ -236,5 +239,7 @@ def test_spans_reach_a_real_otlp_collector(monkeypatch: pytest.MonkeyPatch) -> N
     ]
     [(resource_spans, span)] = [(rs, s) for rs, s in spans if s.name == "pluginv2.Data/QueryData"]
     assert span.trace_id.hex() == trace_id and span.parent_span_id.hex() == parent_id
+    [(_, child)] = [(rs, s) for rs, s in spans if s.name == "downstream call"]  # the handler's own span
+    assert child.trace_id == span.trace_id and child.parent_span_id == span.span_id
     service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
     assert service == "gpctl-otlp-datasource"
