@@ -9,6 +9,7 @@ from gpctl.validate._report import Rule
 from gpctl.validate.rules import (
     archive,
     backend,
+    catalog,
     docs,
     files,
     images,
@@ -30,6 +31,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     naming.check,
     files.check_nested,
     backend.check,
+    catalog.check,
     permissions.check,
     files.check_debug_files,
     files.check_modulejs,

@@ -17,7 +17,7 @@ from typing import Any
 
 from gpctl.validate._binary import ExecutableHeader, highest_version, read_header
 from gpctl.validate._context import Context
-from gpctl.validate._report import BinaryInfo, CatalogNote, Rule, Severity
+from gpctl.validate._report import BinaryInfo, Rule, Severity
 
 __all__ = ["GLIBC_FLOOR", "KNOWN_TARGETS", "RULES", "check", "executables"]
 
@@ -289,38 +289,8 @@ def _check_targets(ctx: Context, found: list[Executable]) -> None:
             )
 
 
-def _catalog_notes(ctx: Context) -> None:
-    if not any(_bool(m, "backend") for m in ctx.metadata.values()):
-        return
-    notes = [
-        CatalogNote(
-            "go-sdk-not-used",
-            "sdkusage",
-            "needs a go.mod using grafana-plugin-sdk-go; a Python backend has none (ask for an exception when "
-            "submitting).",
-        )
-    ]
-    if not any(b.go_build_info and b.target == "linux/amd64" for b in ctx.binaries):
-        notes.append(
-            CatalogNote(
-                "backend-binary-not-linux-amd64",
-                "backendbinary",
-                "needs Go build info in a linux/amd64 binary; PyInstaller executables have none (gpctl checks "
-                "the headers instead).",
-            )
-        )
-    notes.append(
-        CatalogNote(
-            "govulncheck-scan-failed",
-            "govulncheck",
-            "scans each `<executable>*` file as a Go binary; a non-Go executable fails the scan.",
-        )
-    )
-    ctx.catalog_only.extend(notes)
-
-
 def check(ctx: Context) -> None:
-    """All backendbinary checks, the executables list, and the catalog-only notes."""
+    """All backendbinary checks and the executables list."""
     if ctx.root is None:
         return
     _check_declaration(ctx, ctx.root)
@@ -328,4 +298,3 @@ def check(ctx: Context) -> None:
     for exe in found:
         _check_executable(ctx, exe)
     _check_targets(ctx, found)
-    _catalog_notes(ctx)
