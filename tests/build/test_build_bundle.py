@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import sysconfig
 import time
 import zipfile
 from collections.abc import Iterator
@@ -133,6 +134,10 @@ def test_names_and_modes(built: Built) -> None:
     assert data["info"]["updated"] == "2026-01-01"
     assert {"plugin.json", "README.md", "LICENSE"} <= set(built.files)
     internal = artifact.contents_dir.name  # type: ignore[union-attr]
+    libpython = Path(sysconfig.get_config_var("LIBDIR")) / sysconfig.get_config_var("INSTSONAME")
+    if sys.platform.startswith("linux") and libpython.is_file() and shutil.which("strip"):
+        bundled = dist / internal / libpython.name
+        assert bundled.stat().st_size < libpython.stat().st_size  # a stripped copy
     unwanted = (
         "grpc_tools",
         "setuptools",
