@@ -26,7 +26,10 @@ from gpctl.dev._workers import Activation, WorkerProcess
 from gpctl.errors import DevError, GpctlError
 from gpctl.project import Project
 
-__all__ = ["DevEvent", "DevServer", "DevStatus"]
+__all__ = ["RETIRE_TIMEOUT", "DevEvent", "DevServer", "DevStatus"]
+
+RETIRE_TIMEOUT = 2.0
+"""Seconds a call (or a stream) may keep running on the old code after a reload before its connection is closed."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class DevServer:
         self._spare: WorkerProcess | None = None
         self._preload: list[str] = []
         self._relay = Relay(self.status.address)
+        self._active_address = ""
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._changes: queue.Queue[list[Path] | None] = queue.Queue()
@@ -109,6 +113,11 @@ class DevServer:
             self._on_status(self.status)
 
     # -- workers --------------------------------------------------------------------------------------------------
+
+    def wait_spare_warm(self, timeout: float) -> bool:
+        """Wait until the spare worker has finished warming up (the state reloads are fastest in)."""
+        spare = self._spare
+        return spare is not None and spare.warm.wait(timeout)
 
     def _spawn(self) -> WorkerProcess:
         return WorkerProcess(
@@ -161,9 +170,11 @@ class DevServer:
             self._emit(DevEvent("error", result.message))
             return
         old, self._active = self._active, worker
+        old_address, self._active_address = self._active_address, result.address
         self._relay.set_target(result.address)
         if old is not None:
-            old.stop(wait=False)  # SIGTERM now: its connections close and clients reconnect to the new worker
+            # Its connections close as soon as they are idle (clients reconnect, to the new worker); then it stops.
+            self._relay.retire(old_address, RETIRE_TIMEOUT, old.stop)
         self._preload = result.modules
         elapsed = (time.perf_counter() - started) * 1000.0
         first, self._ever_served = not self._ever_served, True

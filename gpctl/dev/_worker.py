@@ -5,7 +5,7 @@ Run as `python -m gpctl.dev._worker [MODULE ...]`. The supervisor starts a spare
 reload the supervisor writes one JSON line to its stdin, `{"ref": "weather.plugin:ds", "source": "...", "address":
 "127.0.0.1:PORT"}`; the worker imports the plugin and serves it with `gpctl.sdk.serve_standalone` on that address.
 
-It reports on its original stdout with JSON lines: `{"event": "loaded"}`, `{"event": "ready", "address": ...,
+It reports on its original stdout with JSON lines: `{"event": "warm"}` (warm-up finished), `{"event": "loaded"}`, `{"event": "ready", "address": ...,
 "modules": [...]}` or `{"event": "error", "stage": "load" | "serve", "message": ...}`. Everything the plugin prints
 goes to stderr, which the supervisor shows. The worker stops on SIGTERM, or when its stdin closes (supervisor gone).
 """
@@ -67,21 +67,28 @@ def _command_waiting() -> bool:
     return bool(select.select([sys.stdin], [], [], 0)[0])
 
 
-def _warm_up(modules: list[str]) -> None:
-    """Import what the next plugin version will need; stop early when the go signal is already waiting."""
-    import gpctl.sdk  # noqa: F401 - the runtime and gRPC
+_DATA_STACK = ("numpy", "pyarrow", "pandas", "polars")
 
+
+def _warm_up(modules: list[str]) -> bool:
+    """Import what the next plugin version will need, serving stack first, data stack last; stop early when the
+    go signal is already waiting (the rest is then imported on demand). Returns whether it finished."""
+    import gpctl.sdk  # noqa: F401 - the runtime
+
+    serving = [m for m in modules if m.partition(".")[0] not in _DATA_STACK]
+    data = [m for m in modules if m.partition(".")[0] in _DATA_STACK]
+    for name in serving + data:
+        if _command_waiting():
+            return False
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
     if _command_waiting():
-        return
+        return False
     with contextlib.suppress(Exception):
         from gpctl.sdk.data import Field, Frame
 
         Frame("warm-up", Field("x", [1.0])).to_arrow()
-    for name in modules:
-        if _command_waiting():
-            return
-        with contextlib.suppress(BaseException):
-            importlib.import_module(name)
+    return True
 
 
 def _preload_list(root: Path) -> list[str]:
@@ -123,7 +130,8 @@ def main(argv: list[str]) -> int:
         report.write(json.dumps(event) + "\n")
         report.flush()
 
-    _warm_up(argv)
+    if _warm_up(argv):
+        send({"event": "warm"})
     line = sys.stdin.readline()
     if not line.strip():
         return 0

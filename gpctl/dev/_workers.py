@@ -42,6 +42,8 @@ class WorkerProcess:
         self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._on_log = on_log
         self._on_exit = on_exit
+        self.warm = threading.Event()
+        """Set once the worker has imported everything it preloads."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gpctl.dev._worker", *preload],
             cwd=cwd,
@@ -67,7 +69,9 @@ class WorkerProcess:
                 event = json.loads(raw)
             except ValueError:
                 continue
-            if isinstance(event, dict):
+            if isinstance(event, dict) and event.get("event") == "warm":
+                self.warm.set()
+            elif isinstance(event, dict):
                 self._events.put(event)
         self._events.put(None)
         code = self.process.wait()
