@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from gpctl.build._assets import build_time, copy_assets, fill_placeholders, write_plugin_json
+from gpctl.build._assets import build_time, copy_assets, fill_placeholders, run_frontend, write_plugin_json
 from gpctl.build._build import _excludes
 from gpctl.build._settings import imported_top_level, load_settings, source_files
 from gpctl.errors import BuildError, ProjectError
@@ -89,3 +90,64 @@ def test_source_files_skip_caches(project: Project) -> None:
     files = [p.relative_to(project.source_dir).as_posix() for p in source_files(project.source_dir)]
     assert files == ["weather/__init__.py", "weather/plugin.py"]
     assert imported_top_level([project.source_dir / "weather" / "plugin.py"]) == set()
+
+
+def _package_json(root: Path, build_script: str) -> None:
+    (root / "package.json").write_text(
+        json.dumps({"name": "x", "private": True, "scripts": {"build": build_script}})
+    )
+    (root / "node_modules").mkdir(exist_ok=True)
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_frontend_runs_npm_run_build(project_dir: Path, tmp_path: Path) -> None:
+    _package_json(
+        project_dir,
+        "node -e \"require('fs').mkdirSync('dist',{recursive:true});require('fs').writeFileSync('dist/module.js','x')\"",
+    )
+    with (tmp_path / "build.log").open("w") as log:
+        run_frontend(project_dir, log)
+    assert (project_dir / "dist" / "module.js").read_text() == "x"
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_frontend_failure_names_the_log(project_dir: Path, tmp_path: Path) -> None:
+    _package_json(project_dir, 'node -e "process.exit(3)"')
+    log_path = tmp_path / "build.log"
+    with log_path.open("w") as log, pytest.raises(BuildError) as info:
+        run_frontend(project_dir, log)
+    assert str(info.value) == f"`npm run build` failed with exit code 3; see `{log_path}`."
+
+
+def test_frontend_needs_node_modules(
+    project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project_dir / "package.json").write_text("{}")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    (tmp_path / "npm").write_text("#!/bin/sh\nexit 0\n")
+    (tmp_path / "npm").chmod(0o755)
+    with (tmp_path / "build.log").open("w") as log, pytest.raises(BuildError) as info:
+        run_frontend(project_dir, log)
+    assert str(info.value) == (
+        f"The frontend's dependencies are not installed (`{project_dir / 'node_modules'}` is missing)."
+    )
+    assert info.value.hint == "Run `npm install` once, or pass --skip-frontend to build only the backend."
+
+
+def test_pyinstaller_failure_names_the_log(tmp_path: Path) -> None:
+    from gpctl.build._pyinstaller import run_pyinstaller
+
+    spec = tmp_path / "broken.spec"
+    spec.write_text("raise SystemExit('this spec is broken')\n")
+    log_path = tmp_path / "build.log"
+    lines: list[str] = []
+    with log_path.open("w") as log, pytest.raises(BuildError) as info:
+        run_pyinstaller(
+            spec, out_dir=tmp_path / "out", work_dir=tmp_path / "work", log=log, on_line=lines.append
+        )
+    assert str(info.value).startswith("PyInstaller failed with exit code ")
+    assert str(info.value).endswith(f"; the full log is in `{log_path}`.")
+    assert info.value.log_path == log_path
+    assert info.value.hint == "Rerun with -v to see PyInstaller's output as it runs."
+    assert "this spec is broken" in log_path.read_text()
+    assert any("this spec is broken" in line for line in lines)
