@@ -126,37 +126,56 @@ class SmokeResult:
 
     executable: str
     handshake_ms: float | None = None
+    """From exec to the handshake line on stdout."""
     health: bool | None = None
+    health_ms: float | None = None
     check_health_status: str | None = None
+    """`OK`, `ERROR` or `UNKNOWN`; an `ERROR` result (e.g. missing settings) is shown, not counted."""
     check_health_message: str | None = None
+    check_health_ms: float | None = None
     shutdown_ms: float | None = None
+    """From the Shutdown call to the process's exit."""
     exit_code: int | None = None
 
     def describe(self) -> list[str]:
         lines = [f"smoke: {self.executable}"]
         if self.handshake_ms is None:
             lines.append("  did not start (see `smoke-start` above)")
-        if self.handshake_ms is not None:
-            lines.append(f"  handshake      {self.handshake_ms:.0f} ms")
+            return lines
+        lines.append(f"  handshake     {_ms(self.handshake_ms)}")
         if self.health is not None:
-            lines.append(f"  health         {'SERVING' if self.health else 'NOT SERVING'}")
+            lines.append(
+                f"  health        {'SERVING' if self.health else 'NOT SERVING'} in {_ms(self.health_ms)}"
+            )
         if self.check_health_status is not None:
-            message = f" ({self.check_health_message})" if self.check_health_message else ""
-            lines.append(f"  CheckHealth    {self.check_health_status}{message}")
+            message = f": {self.check_health_message}" if self.check_health_message else ""
+            lines.append(
+                f"  CheckHealth   {self.check_health_status} in {_ms(self.check_health_ms)}{message}"
+            )
         if self.shutdown_ms is not None:
-            lines.append(f"  shutdown       {self.shutdown_ms:.0f} ms, exit code {self.exit_code}")
+            lines.append(f"  shutdown      {_ms(self.shutdown_ms)}, exit code {self.exit_code}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "executable": self.executable,
-            "handshake_ms": None if self.handshake_ms is None else round(self.handshake_ms, 1),
+            "handshake_ms": _round(self.handshake_ms),
             "health": self.health,
+            "health_ms": _round(self.health_ms),
             "check_health_status": self.check_health_status,
             "check_health_message": self.check_health_message,
-            "shutdown_ms": None if self.shutdown_ms is None else round(self.shutdown_ms, 1),
+            "check_health_ms": _round(self.check_health_ms),
+            "shutdown_ms": _round(self.shutdown_ms),
             "exit_code": self.exit_code,
         }
+
+
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value:.0f} ms"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -68,5 +68,5 @@ def test_cli_smoke_on_the_per_arch_zip(run_cli: Any, packaged: Packaged) -> None
     assert result.exit_code == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert any(line.startswith("smoke: acme-weather-datasource/gpx_weather_") for line in lines)
-    assert any(line.startswith("  health         SERVING") for line in lines)
+    assert any(line.startswith("  health        SERVING in ") for line in lines)
     assert lines[-1].endswith("; valid.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -113,6 +114,18 @@ def test_a_real_plugin_starts_answers_and_stops(tmp_path: Path) -> None:
     assert report.smoke.exit_code == 0
     text = report.lines()
     start = text.index(f"smoke: dist/{exe.name}")
-    assert text[start + 1].startswith("  handshake ")
-    assert text[start + 2 : start + 4] == ["  health         SERVING", "  CheckHealth    OK (smoke ok)"]
-    assert text[start + 4].startswith("  shutdown ") and text[start + 4].endswith(" ms, exit code 0")
+    assert re.fullmatch(r"  handshake     \d+ ms", text[start + 1])
+    assert re.fullmatch(r"  health        SERVING in \d+ ms", text[start + 2])
+    assert re.fullmatch(r"  CheckHealth   OK in \d+ ms: smoke ok", text[start + 3])
+    assert re.fullmatch(r"  shutdown      \d+ ms, exit code 0", text[start + 4])
+    assert report.to_dict()["smoke"].keys() == {
+        "executable",
+        "handshake_ms",
+        "health",
+        "health_ms",
+        "check_health_status",
+        "check_health_message",
+        "check_health_ms",
+        "shutdown_ms",
+        "exit_code",
+    }

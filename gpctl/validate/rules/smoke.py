@@ -10,6 +10,7 @@ from __future__ import annotations
 import platform
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from gpctl.validate._context import Context
@@ -94,16 +95,21 @@ def run_smoke(ctx: Context, *, timeout: float = 10.0) -> SmokeResult | None:
             return result
         health: bool | None = None
         status = message = None
+        health_ms = check_ms = None
         try:
             client = plugin.client()
+            started = time.perf_counter()
             try:
                 health = bool(client.ping())
+                health_ms = (time.perf_counter() - started) * 1000.0
             except Exception as exc:
                 ctx.report(HEALTH, ctx.rel(exe.path), f"The gRPC health check failed: {_reason(exc)}.")
             if health is False:
                 ctx.report(HEALTH, ctx.rel(exe.path), "The gRPC health service does not report `SERVING`.")
+            started = time.perf_counter()
             try:
                 checked = client.check_health()
+                check_ms = (time.perf_counter() - started) * 1000.0
                 status = _status_text(getattr(checked, "status", checked))
                 message = str(getattr(checked, "message", "") or "")
             except Exception as exc:
@@ -122,8 +128,10 @@ def run_smoke(ctx: Context, *, timeout: float = 10.0) -> SmokeResult | None:
         executable=shown,
         handshake_ms=plugin.handshake_ms,
         health=health,
+        health_ms=health_ms,
         check_health_status=status,
         check_health_message=message,
+        check_health_ms=check_ms,
         shutdown_ms=shutdown_ms,
         exit_code=code,
     )
