@@ -105,7 +105,11 @@ class InstanceSettings(Generic[J, S]):
 
 @dataclass(frozen=True)
 class PluginContext(Generic[I]):
-    """Everything Grafana sends about a request's origin; `instance` is this configuration's instance."""
+    """Everything Grafana sends about a request's origin; `instance` is this configuration's instance.
+
+    `headers` are the request's forwarded headers (QueryData, CheckHealth; e.g. `Authorization` when the
+    datasource forwards OAuth identity), hidden from `repr`.
+    """
 
     plugin_id: str = ""
     org_id: int = 0
@@ -118,6 +122,7 @@ class PluginContext(Generic[I]):
     api_version: str = ""
     namespace: str = ""
     instance: I = None  # type: ignore[assignment]
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property

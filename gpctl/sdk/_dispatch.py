@@ -68,17 +68,34 @@ class Runtime:
     async def query_data(self, request: QueryDataRequest, ctx: PluginContext[Any]) -> dict[str, DataResponse]:
         """Answer every query of `request`, keyed by refId."""
         if self.table.query_data is not None:
-            result = await self.table.query_data(request, ctx)
-            if not isinstance(result, Mapping):
-                raise TypeError(
-                    f"A query_data handler must return a dict of refId → DataResponse, not {result!r}."
-                )
-            return {str(k): _response(v) for k, v in result.items()}
+            return await self._batch(request, ctx)
         if len(request.queries) == 1:
             q = request.queries[0]
             return {q.ref_id: await self.run_query(q, ctx)}
-        answers = await asyncio.gather(*(self.run_query(q, ctx) for q in request.queries))
+        limit = asyncio.Semaphore(concurrency_limit(ctx))
+
+        async def limited(query: DataQuery[Any]) -> DataResponse:
+            async with limit:
+                return await self.run_query(query, ctx)
+
+        answers = await asyncio.gather(*(limited(q) for q in request.queries))
         return {q.ref_id: a for q, a in zip(request.queries, answers, strict=True)}
+
+    async def _batch(self, request: QueryDataRequest, ctx: PluginContext[Any]) -> dict[str, DataResponse]:
+        handler = self.table.query_data
+        try:
+            result = await handler(request, ctx)  # type: ignore[misc]
+            if not isinstance(result, Mapping):
+                raise TypeError(
+                    f"A query_data handler must return a dict of refId → DataResponse, not `{type(result).__name__}`."
+                )
+            return {str(k): _response(v) for k, v in result.items()}
+        except QueryError as exc:
+            failed = DataResponse(error=exc.message, status=exc.status, error_source=exc.error_source)
+        except Exception as exc:
+            log_failure("The query_data handler failed.", exc, ctx)
+            failed = DataResponse(error=INTERNAL_ERROR, status=500, error_source="plugin")
+        return {q.ref_id: failed for q in request.queries}
 
     async def outcomes(
         self, request: QueryDataRequest, ctx: PluginContext[Any]
@@ -153,6 +170,12 @@ class Runtime:
 
 
 DataResponseFor = tuple[str, DataResponse]
+
+
+def concurrency_limit(ctx: PluginContext[Any]) -> int:
+    """How many queries of one request run at once: Grafana's `GF_CONCURRENT_QUERY_COUNT`, clamped to 1..10."""
+    advice = ctx.grafana_config.concurrent_query_count
+    return advice if advice is not None and 0 < advice <= 10 else 10
 
 
 def _response(result: Any) -> DataResponse:

@@ -180,3 +180,15 @@ def test_app_plugin_settings_and_resources() -> None:
     with PluginClient(app, json_data={"team": "blue"}) as client:
         assert client.check_health() == HealthResult.ok("Team blue.")
         assert client.call_resource("GET", "team").body == b"blue"
+
+
+def test_check_health_sees_forwarded_headers() -> None:
+    ds = Datasource("hdr-datasource")
+
+    @ds.check_health
+    def health(ctx: PluginContext) -> HealthResult:
+        return HealthResult.ok(ctx.headers.get("X-Test", "none"))
+
+    with PluginClient(ds) as client:
+        assert client.check_health(headers={"X-Test": "1"}).message == "1"
+        assert client.check_health().message == "none"

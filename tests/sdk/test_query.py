@@ -180,3 +180,52 @@ def test_fallback_handler_receives_every_type() -> None:
 
     with PluginClient(ds) as client:
         assert client.query("whatever", {"a": 1})["A"].frames[0].name == "whatever"
+
+
+def test_concurrency_follows_grafanas_advice() -> None:
+    ds = Datasource("limit-datasource")
+    running = {"now": 0, "max": 0}
+
+    @ds.query("q")
+    async def q(query: DataQuery, ctx: PluginContext) -> Frame:
+        running["now"] += 1
+        running["max"] = max(running["max"], running["now"])
+        await asyncio.sleep(0.05)
+        running["now"] -= 1
+        return Frame("q", Field("v", [1]))
+
+    with PluginClient(ds, grafana_config={"GF_CONCURRENT_QUERY_COUNT": "2"}) as client:
+        result = client.query_many([{"ref_id": str(i), "query_type": "q"} for i in range(6)])
+    assert len(result) == 6 and all(r.status == 200 for r in result.values())
+    assert running["max"] == 2
+
+
+def test_failing_query_data_handler_fails_every_ref_id() -> None:
+    ds = Datasource("batch-fail-datasource")
+
+    @ds.query_data
+    def batch(request: QueryDataRequest, ctx: PluginContext) -> dict[str, object]:
+        raise QueryError("The batch is too large.", status=413)
+
+    with PluginClient(ds) as client:
+        result = client.query_many([{"ref_id": "A"}, {"ref_id": "B"}])
+    assert {r: (q.status, q.error) for r, q in result.items()} == {
+        "A": (413, "The batch is too large."),
+        "B": (413, "The batch is too large."),
+    }
+
+
+def test_headers_reach_the_context() -> None:
+    ds = Datasource("headers-datasource")
+
+    @ds.query("h")
+    def h(query: DataQuery, ctx: PluginContext) -> Frame:
+        assert "Bearer abc" not in repr(ctx)
+        return Frame(
+            "h", Field("auth", [ctx.headers["Authorization"]]), Field("q", [query.headers["Authorization"]])
+        )
+
+    with PluginClient(ds) as client:
+        result = client.query("h", headers={"Authorization": "Bearer abc"})
+    assert result["A"].frames[0].field("auth").values == ["Bearer abc"]
+    assert result["A"].frames[0].field("q").values == ["Bearer abc"]

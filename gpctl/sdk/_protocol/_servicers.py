@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -79,6 +80,8 @@ class DataServicer:
         self, request: pb.QueryDataRequest, context: grpc.aio.ServicerContext
     ) -> pb.QueryDataResponse:
         ctx, error = await _context_or_error(self.make, request.pluginContext, context)
+        if ctx is not None and request.headers:
+            ctx = dataclasses.replace(ctx, headers=dict(request.headers))
         sdk_request, answers = _convert.query_data_request(request)
         if ctx is None:
             err = error or QueryError("Internal error.", 500)
@@ -133,6 +136,8 @@ class DiagnosticsServicer:
         from gpctl.sdk._health import HealthResult
 
         ctx, error = await _context_or_error(self.make, request.pluginContext, context)
+        if ctx is not None and request.headers:
+            ctx = dataclasses.replace(ctx, headers=dict(request.headers))
         if ctx is None:
             result = HealthResult.error(error.message if error else "Internal error.")
         else:
