@@ -1,7 +1,8 @@
 """Reload latency of `gpctl dev`: from writing a changed handler file to the first query answered by the new code.
 
-Starts `gpctl dev` on a copy of the test fixture project, keeps one gRPC connection open (as Grafana does), then 20
-times: rewrites `plugin.py` with a new `VERSION` and queries in a tight loop until the answer carries it. Baseline,
+Runs the dev server (`gpctl.dev.DevServer`, what `gpctl dev` runs) on a copy of the test fixture project, keeps one
+gRPC connection open (as Grafana does), then 20 times: waits until the spare worker is warm (as it is between two
+human saves), rewrites `plugin.py` with a new `VERSION` and queries in a tight loop until the answer carries it. Baseline,
 measured in the same run: a cold start of the same plugin (launch the executable as Grafana does, handshake, first
 query), which is the least a restart-based reload costs before Grafana's 1 s restart tick and any rebuild.
 
@@ -11,14 +12,17 @@ Run: .venv/bin/python benchmarks/reload.py [--edits 20]
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from gpctl.dev import DevFiles, DevServer, executable_name
+from gpctl.launch import launch_plugin
+from gpctl.project import Project
+from gpctl.sdk.testing import PluginClient
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "dev" / "fixtures" / "devloop"
@@ -32,28 +36,7 @@ def _version(client: object) -> int | None:
     return int(results["A"].frames[0].field("version").values[0])
 
 
-def _start_dev(project: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gpctl", "dev", str(project), "--no-kill-stale"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    address = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = re.search(r" on (\S+); Grafana", line)
-        if found:
-            address = found.group(1)
-        if line.startswith("Serving"):
-            return process, address
-    raise SystemExit(f"gpctl dev did not start: exit code {process.wait()}")
-
-
 def _cold_start(project: Path, runs: int) -> list[float]:
-    from gpctl.dev import executable_name
-    from gpctl.launch import launch_plugin
-
     launcher = project / "dist" / executable_name("gpx_devloop")
     times = []
     for _ in range(runs):
@@ -69,41 +52,48 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
-    from gpctl.sdk.testing import PluginClient
-
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "devloop"
         shutil.copytree(FIXTURE, project)
         handler = project / "pkg" / "devloop" / "plugin.py"
         source = handler.read_text(encoding="utf-8")
-        process, address = _start_dev(project)
-        latencies, failures = [], 0
+        server = DevServer(Project.find(project), kill_stale=False)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        latencies, reloads, failures = [], [], 0
         try:
-            with PluginClient.connect(address) as client:
+            while not server.status.serving:
+                time.sleep(0.01)
+            with PluginClient.connect(server.status.address) as client:
                 assert _version(client) == 1
                 for edit in range(2, args.edits + 2):
-                    time.sleep(0.3)  # let the spare worker warm up, as between two human saves
+                    # Steady state, as between two human saves: the spare worker has finished warming up.
+                    server.wait_spare_warm(30)
+                    time.sleep(0.1)
                     started = time.perf_counter()
                     handler.write_text(source.replace("VERSION = 1", f"VERSION = {edit}"), encoding="utf-8")
                     while (seen := _version(client)) != edit:
                         failures += seen is None
+                        if time.perf_counter() - started > 30:
+                            raise SystemExit(f"edit {edit} was not served within 30 s")
                         time.sleep(0.001)
                     latencies.append((time.perf_counter() - started) * 1000.0)
+                    reloads.append(server.status.last_reload_ms or 0.0)
         finally:
-            process.terminate()
-            process.wait(10)
+            server.stop()
+            thread.join(30)
         quantiles = statistics.quantiles(latencies, n=10)
         p50, p90 = statistics.median(latencies), quantiles[8]
         print(f"reload: {len(latencies)} edits, write -> first query answered by the new code")
         print(
             f"  p50 {p50:7.1f} ms   p90 {p90:7.1f} ms   min {min(latencies):6.1f}   max {max(latencies):6.1f}"
         )
+        print(
+            f"  of which swapping workers (gpctl dev's own figure): p50 {statistics.median(reloads):.1f} ms"
+        )
         print(f"  failed queries while reloading: {failures}")
         shutil.rmtree(project / "dist", ignore_errors=True)
         # Baseline: cold start of the same plugin through the dev launcher (no dev server: normal serving).
-        from gpctl.dev import DevFiles
-        from gpctl.project import Project
-
         files = DevFiles(Project.find(project), "127.0.0.1:1")
         files.write()
         (project / "dist" / "standalone.txt").unlink()
