@@ -107,12 +107,14 @@ def build(
     actual_libc = host_libc()
     for target in chosen:
         check_buildable(target, libc=libc)
-    executable = project.executable
-    if not executable:
-        raise ProjectError(
-            f"`{project.plugin_json_path}` has no `executable`, so there is no backend to build.",
-            hint='Add `"backend": true, "executable": "gpx_<name>"` to plugin.json.',
-        )
+    if not project.executable:
+        if project.plugin_json.get("backend"):
+            raise ProjectError(
+                f'`{project.plugin_json_path}` has `"backend": true` but no `executable`, so the backend '
+                "has no file name.",
+                hint='Add `"executable": "gpx_<name>"` to plugin.json.',
+            )
+        chosen = []  # a frontend-only plugin: plugin.json, assets and the frontend
     settings = load_settings(project.root / "pyproject.toml")
     work = work_dir(project)
     work.mkdir(parents=True, exist_ok=True)

@@ -78,12 +78,41 @@ def test_build_cli_bad_libc(run_cli: Any, project_dir: Path) -> None:
     assert result.stderr == "error: `--libc` must be `glibc` or `musl`; found `uclibc`.\n"
 
 
-def test_build_cli_no_executable(run_cli: Any, project_dir: Path) -> None:
+def test_build_cli_backend_without_executable(run_cli: Any, project_dir: Path) -> None:
     plugin_json = project_dir / "src" / "plugin.json"
     plugin_json.write_text(plugin_json.read_text().replace('"executable": "gpx_weather", ', ""))
     result = run_cli("build", str(project_dir), "--skip-frontend")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: `{plugin_json}` has no `executable`, so there is no backend to build.",
-        'hint: Add `"backend": true, "executable": "gpx_<name>"` to plugin.json.',
+        f'error: `{plugin_json}` has `"backend": true` but no `executable`, so the backend has no file name.',
+        'hint: Add `"executable": "gpx_<name>"` to plugin.json.',
+    ]
+
+
+def test_build_frontend_only_plugin(run_cli: Any, project_dir: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    plugin_json = project_dir / "src" / "plugin.json"
+    text = (
+        plugin_json.read_text()
+        .replace('"executable": "gpx_weather", ', "")
+        .replace('"backend": true', '"backend": false')
+    )
+    plugin_json.write_text(text)
+    result = run_cli("build", str(project_dir), "--skip-frontend")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Built dist/ in ")
+    assert result.stderr.splitlines() == ["Write plugin.json and assets: done in 0.0 s"]
+    dist = project_dir / "dist"
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "img",
+        "plugin.json",
+    ]
+    assert '"updated": "2023-11-14"' in (dist / "plugin.json").read_text()
+    packaged = run_cli("package", str(project_dir))
+    assert packaged.exit_code == 0, packaged.stderr
+    assert [line.split(" ")[0].rsplit("/", 1)[1] for line in packaged.stdout.splitlines()] == [
+        "acme-weather-datasource-1.2.3.zip"
     ]
