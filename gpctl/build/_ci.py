@@ -28,7 +28,7 @@ class Runner:
 RUNNERS: tuple[Runner, ...] = (
     Runner("linux/amd64", "ubuntu-latest", "quay.io/pypa/manylinux_2_28_x86_64"),
     Runner("linux/arm64", "ubuntu-24.04-arm", "quay.io/pypa/manylinux_2_28_aarch64"),
-    Runner("darwin/amd64", "macos-13"),
+    Runner("darwin/amd64", "macos-15-intel"),
     Runner("darwin/arm64", "macos-14"),
     Runner("windows/amd64", "windows-latest"),
 )

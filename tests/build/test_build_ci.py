@@ -32,7 +32,7 @@ def test_workflow_parses_and_has_the_native_matrix() -> None:
     assert [(m["target"], m["runs-on"], m["container"]) for m in include] == [
         ("linux/amd64", "ubuntu-latest", "quay.io/pypa/manylinux_2_28_x86_64"),
         ("linux/arm64", "ubuntu-24.04-arm", "quay.io/pypa/manylinux_2_28_aarch64"),
-        ("darwin/amd64", "macos-13", ""),
+        ("darwin/amd64", "macos-15-intel", ""),
         ("darwin/arm64", "macos-14", ""),
         ("windows/amd64", "windows-latest", ""),
     ]
