@@ -229,3 +229,20 @@ def test_headers_reach_the_context() -> None:
         result = client.query("h", headers={"Authorization": "Bearer abc"})
     assert result["A"].frames[0].field("auth").values == ["Bearer abc"]
     assert result["A"].frames[0].field("q").values == ["Bearer abc"]
+
+
+def test_slow_sync_handlers_do_not_queue_behind_each_other() -> None:
+    import time
+
+    ds = Datasource("threads-datasource")
+
+    @ds.query("sleep")
+    def sleep(query: DataQuery) -> Frame:
+        time.sleep(0.5)
+        return Frame("s", Field("v", [1]))
+
+    with PluginClient(ds) as client:
+        started = time.monotonic()
+        result = client.query_many([{"ref_id": str(i), "query_type": "sleep"} for i in range(10)])
+        assert time.monotonic() - started < 0.95  # asyncio's default of cpu+4 threads would need two rounds
+    assert len(result) == 10

@@ -24,6 +24,7 @@ from .pluginv2 import backend_pb2_grpc as pb_grpc
 __all__ = ["DEFAULT_MAX_RECEIVE", "REGISTRATIONS", "PluginServer"]
 
 DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024
+HANDLER_THREADS = 32
 
 Registration = Callable[[grpc.aio.Server, Runtime, ContextMaker], list[str]]
 
@@ -93,7 +94,16 @@ class PluginServer:
             add_health(self.server)
 
     async def start(self, address: str) -> str:
-        """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address."""
+        """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address.
+
+        Sync handlers run in the loop's default executor, widened to `HANDLER_THREADS` threads so slow sync
+        handlers (downstream calls) do not queue behind each other as they would with asyncio's cpu+4 default.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="gpctl-handler")
+        )
         port = self.server.add_insecure_port(address)
         await self.server.start()
         if address.startswith("unix:"):
