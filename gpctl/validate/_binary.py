@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["ExecutableHeader", "read_header"]
+__all__ = ["ExecutableHeader", "highest_version", "read_header"]
 
 _ELF_MACHINES = {
     3: "386",
