@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import shutil
@@ -249,9 +250,11 @@ def _build_target(
     stamp = tdir / "inputs.json"
     out = tdir / "out"
     built = out / name
-    dist_exe = project.dist_dir / name
     previous = _read_inputs(stamp)
-    if not force and previous == inputs and built.exists() and dist_exe.is_file():
+    if not force and previous == inputs and built.exists():
+        if not _installed(built, project.dist_dir, name, contents, onefile):
+            # dist/ lost or replaced the bundle (a cleaned dist/, a dev launcher): copy the cached one again
+            install_output(built, project.dist_dir, executable=name, contents_dir=contents, onefile=onefile)
         return _artifact(project, target, libc, name, contents, onefile, reused=True)
     if previous is not None and previous != inputs:
         changed = sorted(k for k in inputs.keys() | previous.keys() if inputs.get(k) != previous.get(k))
@@ -268,6 +271,15 @@ def _build_target(
     install_output(built, project.dist_dir, executable=name, contents_dir=contents, onefile=onefile)
     stamp.write_text(json.dumps(inputs, indent=1, sort_keys=True), encoding="utf-8")
     return _artifact(project, target, libc, name, contents, onefile, reused=False)
+
+
+def _installed(built: Path, dist: Path, name: str, contents: str, onefile: bool) -> bool:
+    """Whether `dist` holds exactly the cached bundle's executable (and its contents folder)."""
+    source = built if onefile else built / name
+    target = dist / name
+    if not target.is_file() or not filecmp.cmp(source, target, shallow=False):
+        return False
+    return onefile or (dist / contents).is_dir()
 
 
 def _read_inputs(stamp: Path) -> dict[str, str] | None:

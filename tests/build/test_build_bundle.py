@@ -178,6 +178,15 @@ def test_second_build_reuses_the_bundle(built: Built) -> None:
     assert [a.reused for a in again.artifacts] == [True], changed
     assert time.monotonic() - started < 10
     assert _file_list(built.project.dist_dir) == built.files
+    # a dist/ that lost the bundle (cleaned, or a dev launcher put in its place) gets the cached one back
+    [artifact] = again.artifacts
+    original = artifact.executable.read_bytes()
+    artifact.executable.write_text("#!/bin/sh\nexit 1\n")
+    shutil.rmtree(artifact.contents_dir)  # type: ignore[arg-type]
+    restored = build(built.project, skip_frontend=True)
+    assert [a.reused for a in restored.artifacts] == [True]
+    assert artifact.executable.read_bytes() == original
+    assert _file_list(built.project.dist_dir) == built.files
 
 
 def test_runs_under_go_plugin_like_grafana(built: Built, tmp_path: Path) -> None:
