@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -116,6 +117,31 @@ def _fresh_bytecode() -> Iterator[None]:
         sys.pycache_prefix, sys.dont_write_bytecode = prefix, dont_write
 
 
+_RECORD_KEYS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+
+class _TerminalFormatter(logging.Formatter):
+    """`INFO  message  key=value`: the plugin's log records as `gpctl dev` shows them (extra keys included)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = {"WARNING": "WARN", "CRITICAL": "ERROR"}.get(record.levelname, record.levelname)
+        extras = " ".join(f"{k}={v}" for k, v in vars(record).items() if k not in _RECORD_KEYS)
+        text = f"{level:<5} {record.getMessage()}" + (f"  {extras}" if extras else "")
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_TerminalFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for quiet in ("asyncio", "grpc"):
+        logging.getLogger(quiet).setLevel(logging.WARNING)
+
+
 def _watch_stdin() -> None:
     sys.stdin.read()
     os.kill(os.getpid(), signal.SIGTERM)
@@ -137,6 +163,7 @@ def main(argv: list[str]) -> int:
         return 0
     command = json.loads(line)
     threading.Thread(target=_watch_stdin, name="gpctl-dev-stdin", daemon=True).start()
+    _configure_logging()
     ref, source, address = command["ref"], Path(command["source"]), command["address"]
     root = Path(command.get("root", source)).resolve()
     try:

@@ -80,7 +80,7 @@ def test_serve_reload_error_and_ctrl_c(run_cli, dev_process: DevProcess, project
 
     handler.write_text(handler.read_text().replace("VERSION = 7", "VERSION = 7 +"))
     assert dev_process.expect("stderr: error: ") == (
-        "stderr: error: Cannot load `devloop.plugin:ds`: SyntaxError: invalid syntax (`pkg/devloop/plugin.py`, line 11)."
+        "stderr: error: Cannot load `devloop.plugin:ds`: SyntaxError: invalid syntax (`pkg/devloop/plugin.py`, line 12)."
     )
     result = run_cli("query", "--project", str(project_copy), "--health")
     assert result.stdout == "Health: OK: devloop version 7\n"  # still served by the last good code

@@ -40,7 +40,7 @@ def test_edit_break_fix(dev_server: RunningDev) -> None:
         mark = dev_server.edit("VERSION = 2", "VERSION = (")
         error = dev_server.wait_for(lambda e: e.kind == "error", mark)
         assert error.message == (
-            "Cannot load `devloop.plugin:ds`: SyntaxError: '(' was never closed (`pkg/devloop/plugin.py`, line 11)."
+            "Cannot load `devloop.plugin:ds`: SyntaxError: '(' was never closed (`pkg/devloop/plugin.py`, line 12)."
         )
         assert dev_server.server.status.last_error == error.message
         assert _version(client) == 2  # the old code keeps serving
@@ -49,7 +49,7 @@ def test_edit_break_fix(dev_server: RunningDev) -> None:
         error = dev_server.wait_for(lambda e: e.kind == "error", mark)
         assert error.message == (
             "Cannot load `devloop.plugin:ds`: NameError: name 'undefined_name' is not defined "
-            "(`pkg/devloop/plugin.py`, line 11)."
+            "(`pkg/devloop/plugin.py`, line 12)."
         )
         mark = dev_server.edit("VERSION = undefined_name", "VERSION = 3")
         dev_server.wait_for(lambda e: e.kind == "reloaded", mark)
