@@ -15,7 +15,7 @@ def test_package_cli_lists_zips(run_cli: Any, fake_build: Callable[..., None], p
     lines = []
     for name in ("acme-weather-datasource-1.2.3.linux_amd64.zip", "acme-weather-datasource-1.2.3.zip"):
         path = project.root / "zips" / name
-        lines.append(f"{path} (0.0 MiB) sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
+        lines.append(f"zips/{name} (0.0 MiB) sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
     assert result.stdout.splitlines() == lines
     assert result.stderr == ""
 
