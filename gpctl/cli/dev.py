@@ -111,21 +111,30 @@ def register(app: typer.Typer) -> None:
             on_event=on_event,
             on_status=on_status,
         )
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: server.stop())
+        previous = {
+            signum: signal.signal(signum, lambda *_: server.stop())
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
         out.print(
             f"gpctl dev: `{project.plugin_id}` on {server.status.address}; "
             f"Grafana loading `{project.dist_dir}` connects here."
         )
-        if live_mode:
-            from rich.live import Live
-            from rich.text import Text
+        try:
+            if live_mode:
+                from rich.live import Live
+                from rich.text import Text
 
-            with Live(
-                Text(format_status(server.status)), console=out, auto_refresh=False, transient=True
-            ) as live:
-                live_update = lambda text: live.update(Text(text), refresh=True)  # noqa: E731
+                def line(text: str) -> Text:
+                    return Text(text, no_wrap=True, overflow="ellipsis")
+
+                with Live(
+                    line(format_status(server.status)), console=out, auto_refresh=False, transient=True
+                ) as live:
+                    live_update = lambda text: live.update(line(text), refresh=True)  # noqa: E731
+                    server.run()
+            else:
                 server.run()
-        else:
-            server.run()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         out.print("gpctl dev stopped; dev files removed.")

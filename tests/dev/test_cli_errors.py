@@ -82,3 +82,10 @@ def test_dev_outside_a_project(run_cli, tmp_path: Path, monkeypatch: pytest.Monk
     result = run_cli("dev")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: No plugin project at `{tmp_path.resolve()}`")
+
+
+def test_dev_frontend_needs_package_json(run_cli, project: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("dev", "--frontend", "--no-kill-stale")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: `--frontend` needs a package.json; `{project}` has none.\n"
+    assert list((project / "dist").iterdir()) == []  # nothing left behind
