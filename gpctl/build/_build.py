@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from gpctl import __version__
+from gpctl.build._analysis import missing_excluded
 from gpctl.build._assets import build_time, copy_assets, run_frontend, write_plugin_json
 from gpctl.build._pyinstaller import drop_internal_links, install_output, run_pyinstaller
 from gpctl.build._settings import imported_top_level, load_settings, source_files
@@ -122,7 +123,7 @@ def build(
     log_path = work / "build.log"
     dist = project.dist_dir
     when = build_time()
-    warnings = (ONEFILE_WARNING,) if onefile else ()
+    warnings: tuple[str, ...] = (ONEFILE_WARNING,) if onefile else ()
     with log_path.open("w", encoding="utf-8") as log:
         if (project.root / "package.json").is_file() and not skip_frontend:
             report(BuildEvent("Build the frontend (npm run build)", "start"))
@@ -171,6 +172,9 @@ def build(
                 )
             )
             artifacts.append(artifact)
+            stem = Path(artifact.executable.name).stem
+            warn_file = work_dir_for(work, target, actual_libc) / "pyinstaller" / stem / f"warn-{stem}.txt"
+            warnings += tuple(missing_excluded(warn_file, OPTIONAL_MODULES))
     return BuildResult(
         dist_dir=dist,
         plugin_json=plugin_json,

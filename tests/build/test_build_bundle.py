@@ -127,6 +127,7 @@ def test_names_and_modes(built: Built) -> None:
     assert artifact.executable == dist / exe_name
     assert artifact.contents_dir == dist / target.contents_dir_name(built.project.executable or "")
     assert not artifact.onefile
+    assert built.result.warnings == ()
     assert stat.S_IMODE(artifact.executable.stat().st_mode) == 0o755
     assert not [p for p in dist.rglob("*") if p.is_symlink()]
     data = json.loads(built.plugin_json)
