@@ -13,6 +13,8 @@ resources) can add `excludes = ["pyarrow", "numpy"]` and ship ~100 MiB less.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["BuildSettings", "imported_top_level", "load_settings", "source_files"]
+__all__ = ["BuildSettings", "dependency_closure", "imported_top_level", "load_settings", "source_files"]
 
 _KEYS = {"excludes", "hidden-imports", "optimize"}
 
@@ -99,4 +101,52 @@ def imported_top_level(files: Iterable[Path]) -> set[str]:
                 names.update(alias.name.partition(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module.partition(".")[0])
+    return names
+
+
+_SKIP_DISTRIBUTIONS = frozenset({"gpctl"})
+"""gpctl's own requirements include the toolchain (typer, cookiecutter -> requests, ...): never followed."""
+
+
+def dependency_closure(top_level: Iterable[str]) -> set[str]:
+    """Top-level module names of the installed distributions that provide `top_level`, and of everything they
+    require (recursively, without extras): what the plugin's imports need at run time.
+    """
+    providers = importlib.metadata.packages_distributions()
+    seen: set[str] = set()
+    queue = [dist for name in top_level for dist in providers.get(name, [])]
+    modules: set[str] = set(top_level)
+    while queue:
+        name = _canonical(queue.pop())
+        if name in seen or name in _SKIP_DISTRIBUTIONS:
+            continue
+        seen.add(name)
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        modules.update(_top_level_names(dist))
+        for requirement in dist.requires or []:
+            if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
+                continue
+            match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+            if match:
+                queue.append(match.group(0))
+    return modules
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _top_level_names(dist: importlib.metadata.Distribution) -> set[str]:
+    text = dist.read_text("top_level.txt")
+    if text:
+        return {line.strip() for line in text.splitlines() if line.strip()}
+    names = set()
+    for file in dist.files or []:
+        first = file.parts[0] if file.parts else ""
+        if first.endswith((".dist-info", ".egg-info", ".data")) or first in ("..", "__pycache__"):
+            continue
+        names.add(first[:-3] if first.endswith(".py") else first.split(".")[0])
     return names

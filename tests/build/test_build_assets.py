@@ -8,7 +8,7 @@ import pytest
 
 from gpctl.build._assets import build_time, copy_assets, fill_placeholders, run_frontend, write_plugin_json
 from gpctl.build._build import _excludes
-from gpctl.build._settings import imported_top_level, load_settings, source_files
+from gpctl.build._settings import dependency_closure, imported_top_level, load_settings, source_files
 from gpctl.errors import BuildError, ProjectError
 from gpctl.project import Project
 
@@ -151,3 +151,13 @@ def test_pyinstaller_failure_names_the_log(tmp_path: Path) -> None:
     assert info.value.hint == "Rerun with -v to see PyInstaller's output as it runs."
     assert "this spec is broken" in log_path.read_text()
     assert any("this spec is broken" in line for line in lines)
+
+
+def test_optional_modules_follow_the_dependencies_of_the_plugin_imports(project: Project) -> None:
+    plugin = project.source_dir / "weather" / "plugin.py"
+    plugin.write_text("import requests\nds = object()\n")
+    excludes = set(_excludes(project, (), ()))
+    assert not {"requests", "urllib3", "charset_normalizer"} & excludes  # requests needs them at run time
+    assert {"pandas", "polars", "yaml", "cryptography"} <= excludes
+    assert dependency_closure({"pandas"}) >= {"pandas", "numpy", "dateutil"}
+    assert dependency_closure({"gpctl"}) == {"gpctl"}  # the toolchain's own requirements are never followed
