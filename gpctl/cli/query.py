@@ -42,6 +42,13 @@ def register(app: typer.Typer) -> None:
         settings: Annotated[
             Path | None, typer.Option(help='JSON file: {"jsonData": {...}, "secureJsonData": {...}}.')
         ] = None,
+        json_data: Annotated[
+            str | None, typer.Option("--json-data", help="jsonData as JSON (merged over --settings).")
+        ] = None,
+        secure_json_data: Annotated[
+            str | None,
+            typer.Option("--secure-json-data", help="secureJsonData as JSON (merged over --settings)."),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print /api/ds/query-shaped JSON.")] = False,
         health: Annotated[bool, typer.Option("--health", help="Run CheckHealth instead of a query.")] = False,
         resource: Annotated[
@@ -57,6 +64,7 @@ def register(app: typer.Typer) -> None:
             QueryRequest,
             health_json,
             load_settings,
+            merge_settings,
             open_client,
             parse_model,
             parse_time_range,
@@ -73,7 +81,9 @@ def register(app: typer.Typer) -> None:
         out = out_console()
         request = QueryRequest(parse_model(model), ref, query_type, time_from, time_to)
         parse_time_range(time_from, time_to)  # report a bad time before connecting
-        options = load_settings(settings)
+        options = merge_settings(
+            load_settings(settings), json_data=json_data, secure_json_data=secure_json_data
+        )
         if exe is not None:
             dev_dir, plugin_id = None, _plugin_id(exe.parent / "plugin.json")
         else:

@@ -27,6 +27,7 @@ __all__ = [
     "QueryRequest",
     "health_json",
     "load_settings",
+    "merge_settings",
     "open_client",
     "parse_model",
     "query_json",
@@ -78,6 +79,33 @@ def load_settings(path: Path | None) -> DatasourceSettings:
     if not all(isinstance(v, str) for v in secure.values()):
         raise DevError(f"Every `secureJsonData` value in `{path}` must be a string.")
     return DatasourceSettings(json_data, secure)
+
+
+def merge_settings(
+    settings: DatasourceSettings, *, json_data: str | None = None, secure_json_data: str | None = None
+) -> DatasourceSettings:
+    """Overlay `--json-data` / `--secure-json-data` (JSON objects) on settings read from a file.
+
+    Raises:
+        DevError: a value is not a JSON object, or a secure value is not a string.
+    """
+    merged_json, merged_secure = dict(settings.json_data), dict(settings.secure_json_data)
+    for option, text, target in (
+        ("--json-data", json_data, merged_json),
+        ("--secure-json-data", secure_json_data, merged_secure),
+    ):
+        if text is None:
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DevError(f"`{option}` is not valid JSON: {exc.msg} at column {exc.colno}.") from None
+        if not isinstance(value, dict):
+            raise DevError(f"`{option}` must be a JSON object, not `{text.strip()}`.")
+        target.update(value)
+    if not all(isinstance(v, str) for v in merged_secure.values()):
+        raise DevError("Every `secureJsonData` value must be a string.")
+    return DatasourceSettings(merged_json, merged_secure)
 
 
 def parse_model(text: str | None) -> dict[str, Any]:

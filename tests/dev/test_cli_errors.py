@@ -34,6 +34,8 @@ def test_query_without_dev_server(run_cli, project: Path) -> None:  # type: igno
     [
         (["not json"], "The query model is not valid JSON: Expecting value at column 1."),
         (["[1, 2]"], 'The query model must be a JSON object such as `{"city": "Oslo"}`, not `[1, 2]`.'),
+        (["--json-data", "[1]"], "`--json-data` must be a JSON object, not `[1]`."),
+        (["--secure-json-data", '{"token": 1}'], "Every `secureJsonData` value must be a string."),
         (
             ["--from", "yesterday", "{}"],
             "Cannot read the time `yesterday`; use `now`, `now-6h`, `now-1d/d`, epoch milliseconds or an ISO 8601 date.",

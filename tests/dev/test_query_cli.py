@@ -85,6 +85,12 @@ def test_settings_and_time_range(run_cli, dev_server: RunningDev, tmp_path) -> N
     assert (result.exit_code, result.stderr) == (0, "")
     frame = json.loads(result.stdout)["results"]["A"]["frames"][0]
     assert frame["data"]["values"] == [["hej"], [True], [1767225600000]]
+    result = run_cli(
+        "query", "--project", str(dev_server.root), "--type", "settings", "--settings", str(settings),
+        "--json-data", '{"greeting": "hallo"}', "--secure-json-data", '{"token": ""}', "--json",
+    )  # fmt: skip
+    frame = json.loads(result.stdout)["results"]["A"]["frames"][0]
+    assert frame["data"]["values"][:2] == [["hallo"], [False]]
 
 
 def test_exe_launched_as_grafana_does(run_cli, project_copy) -> None:  # type: ignore[no-untyped-def]
