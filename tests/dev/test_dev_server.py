@@ -71,3 +71,26 @@ def test_ignored_files_do_not_reload(dev_server: RunningDev) -> None:
     event = dev_server.wait_for(lambda e: e.kind == "change", mark)
     assert event.message == "Changed: pkg/devloop/helper.py"
     (dev_server.root / "dist" / "extra.py").unlink()
+
+
+def test_worker_crash_is_reported_and_the_next_save_recovers(dev_server: RunningDev) -> None:
+    mark = len(dev_server.events)
+    with PluginClient.connect(dev_server.address) as client:
+        try:
+            client.call_resource("GET", "/crash")
+        except Exception:
+            pass
+        error = dev_server.wait_for(lambda e: e.kind == "error", mark)
+        assert error.message == "The plugin worker exited with code 3; save a file to start it again."
+        assert dev_server.server.status.state == "error"
+        mark = dev_server.edit("VERSION = 1", "VERSION = 4")
+        dev_server.wait_for(lambda e: e.kind == "reloaded", mark)
+        assert _version(client, want=4) == 4
+
+
+def test_plugin_json_change_is_copied_to_dist(dev_server: RunningDev) -> None:
+    source = dev_server.root / "src" / "plugin.json"
+    mark = len(dev_server.events)
+    source.write_text(source.read_text().replace('"name": "Devloop"', '"name": "Devloop 2"'))
+    dev_server.wait_for(lambda e: e.kind == "reloaded", mark)
+    assert '"name": "Devloop 2"' in (dev_server.root / "dist" / "plugin.json").read_text()
