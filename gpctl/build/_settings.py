@@ -5,8 +5,9 @@
     hidden-imports = ["my.plugin"]  # modules PyInstaller cannot see (dynamic imports)
     optimize = 0                    # Python -O level of the bundled bytecode (0, 1 or 2)
 
-pandas, polars, scipy and yaml are optional imports of pyarrow and numpy: they are bundled only when the plugin's
-own sources import them (or `hidden-imports` names them). A plugin that never builds frames (an app with only
+pandas, polars, scipy, yaml, requests and cryptography are optional imports of pyarrow, numpy and gpctl.sdk: they
+are bundled only when the plugin's own sources import them, or a package those sources import requires them (or
+`hidden-imports` names them). A plugin that never builds frames (an app with only
 resources) can add `excludes = ["pyarrow", "numpy"]` and ship ~100 MiB less.
 """
 
