@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,34 +10,7 @@ import typer
 if TYPE_CHECKING:
     from gpctl.dev import DevEvent, DevStatus
 
-__all__ = ["format_log_line", "format_status", "register"]
-
-
-def format_status(status: DevStatus) -> str:
-    """Render the one-line status: address, plugin id, reload count, last reload, last error."""
-    last = "-"
-    if status.last_reload_at is not None:
-        last = status.last_reload_at.strftime("%H:%M:%S")
-        if status.last_reload_ms is not None:
-            last += f" ({status.last_reload_ms:.0f} ms)"
-    error = status.last_error or "none"
-    return (
-        f"[{status.state}] {status.address}  {status.plugin_id}  reloads: {status.reloads}  "
-        f"last reload: {last}  last error: {error}"
-    )
-
-
-def format_log_line(line: str) -> str:
-    """Show an hclog JSON line from the plugin as `LEVEL message key=value ...`; other lines unchanged."""
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        return line
-    if not isinstance(entry, dict) or "@message" not in entry:
-        return line
-    level = str(entry.get("@level", "info")).upper()
-    extras = " ".join(f"{k}={v}" for k, v in entry.items() if not k.startswith("@"))
-    return f"{level:<5} {entry['@message']}" + (f"  {extras}" if extras else "")
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +50,7 @@ def register(app: typer.Typer) -> None:
         import signal
 
         from gpctl.cli._console import err_console, out_console
-        from gpctl.dev import DevServer
+        from gpctl.dev import DevServer, format_log_line, format_status
         from gpctl.project import Project
 
         out, err = out_console(), err_console()

@@ -24,7 +24,7 @@ from gpctl.dev._query import (
     resource_json,
     response_json,
 )
-from gpctl.dev._render import render_response, sparkline
+from gpctl.dev._render import format_log_line, format_status, render_response, sparkline
 from gpctl.dev._server import DevEvent, DevServer, DevStatus
 from gpctl.dev._timerange import parse_time, parse_time_range
 from gpctl.dev._watch import DEFAULT_EXCLUDES, DEFAULT_INCLUDES, IGNORED_DIRS, WatchSpec
@@ -43,6 +43,8 @@ __all__ = [
     "address_env_var",
     "choose_address",
     "executable_name",
+    "format_log_line",
+    "format_status",
     "health_json",
     "load_settings",
     "merge_settings",

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-__all__ = ["EDGE_ROWS", "format_value", "render_response", "sparkline"]
+    from gpctl.dev._server import DevStatus
+
+__all__ = ["EDGE_ROWS", "format_log_line", "format_status", "format_value", "render_response", "sparkline"]
 
 EDGE_ROWS = 3
 """Rows shown from the start and from the end of a long frame."""
@@ -140,3 +142,32 @@ def render_response(response: Mapping[str, Any]) -> list[RenderableType]:
         for index, frame in enumerate(frames):
             out.extend(_frame_renderables(ref_id, index, frame))
     return out
+
+
+def format_status(status: DevStatus) -> str:
+    """Render the one-line status: address, plugin id, reload count, last reload, last error."""
+    last = "-"
+    if status.last_reload_at is not None:
+        last = status.last_reload_at.strftime("%H:%M:%S")
+        if status.last_reload_ms is not None:
+            last += f" ({status.last_reload_ms:.0f} ms)"
+    error = status.last_error or "none"
+    return (
+        f"[{status.state}] {status.address}  {status.plugin_id}  reloads: {status.reloads}  "
+        f"last reload: {last}  last error: {error}"
+    )
+
+
+def format_log_line(line: str) -> str:
+    """Show an hclog JSON line from the plugin as `LEVEL message key=value ...`; other lines unchanged."""
+    import json
+
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(entry, dict) or "@message" not in entry:
+        return line
+    level = str(entry.get("@level", "info")).upper()
+    extras = " ".join(f"{k}={v}" for k, v in entry.items() if not k.startswith("@"))
+    return f"{level:<5} {entry['@message']}" + (f"  {extras}" if extras else "")

@@ -104,3 +104,27 @@ def test_sparkline() -> None:
     assert sparkline([0, None, 7]) == "▁ █"
     assert sparkline([float("nan"), 1.0]) == " ▁"
     assert sparkline(list(range(400)), width=8) == "▁▂▃▄▅▆▇█"
+
+
+def test_status_line_and_log_lines() -> None:
+    from gpctl.dev import DevStatus, format_log_line, format_status
+
+    status = DevStatus("127.0.0.1:40613", "acme-devloop-datasource")
+    assert format_status(status) == (
+        "[starting] 127.0.0.1:40613  acme-devloop-datasource  reloads: 0  last reload: -  last error: none"
+    )
+    status = DevStatus(
+        "127.0.0.1:40613",
+        "acme-devloop-datasource",
+        "error",
+        3,
+        datetime(2026, 1, 1, 10, 42, 7),
+        38.4,
+        "Boom.",
+    )
+    assert format_status(status) == (
+        "[error] 127.0.0.1:40613  acme-devloop-datasource  reloads: 3  last reload: 10:42:07 (38 ms)  last error: Boom."
+    )
+    line = '{"@level":"warn","@message":"slow API","@timestamp":"2026-01-01T00:00:00.000000Z","@module":"p","ms":812}'
+    assert format_log_line(line) == "WARN  slow API  ms=812"
+    assert format_log_line("INFO  plain text") == "INFO  plain text"
