@@ -104,3 +104,21 @@ def test_read_address_errors(project: Project) -> None:
     assert (
         info.value.message == f"The dev server named in `{dist / 'standalone.txt'}` is not running any more."
     )
+
+
+def test_kill_running_matches_the_executable_path_only(tmp_path: Path) -> None:
+    from gpctl.dev._files import kill_running
+
+    target = tmp_path / "gpx_devloop_linux_amd64"
+    other = tmp_path / "gpx_other_linux_amd64"
+    sleeper = "import time; time.sleep(30)"
+    mine = subprocess.Popen([sys.executable, "-c", sleeper, str(target)])
+    theirs = subprocess.Popen([sys.executable, "-c", sleeper, str(other)])
+    try:
+        assert kill_running(target) == [mine.pid]
+        assert mine.wait(10) == -9
+        assert theirs.poll() is None
+    finally:
+        for process in (mine, theirs):
+            process.kill()
+            process.wait()
