@@ -24,22 +24,29 @@ def register(app: typer.Typer) -> None:
         address: Annotated[
             str | None,
             typer.Option(
-                help="HOST:PORT to serve on (default: GF_PLUGIN_GRPC_ADDRESS_<ID>, else a free port)."
+                metavar="HOST:PORT",
+                help="Where to serve (default: GF_PLUGIN_GRPC_ADDRESS_<ID>, else a free port).",
             ),
         ] = None,
         reload_dir: Annotated[
             list[Path] | None,
-            typer.Option("--reload-dir", help="Directory to watch, repeatable (default: pkg/ and src/)."),
+            typer.Option(
+                "--reload-dir", metavar="DIR", help="Directory to watch, repeatable (default: pkg/ and src/)."
+            ),
         ] = None,
         reload_include: Annotated[
             list[str] | None,
             typer.Option(
-                "--reload-include", help="Glob of files that trigger a reload, repeatable (adds to *.py)."
+                "--reload-include",
+                metavar="GLOB",
+                help="Glob of files that reload, repeatable (adds to *.py).",
             ),
         ] = None,
         reload_exclude: Annotated[
             list[str] | None,
-            typer.Option("--reload-exclude", help="Glob of files or directories to ignore, repeatable."),
+            typer.Option(
+                "--reload-exclude", metavar="GLOB", help="Glob of files or directories to ignore, repeatable."
+            ),
         ] = None,
         frontend: Annotated[bool, typer.Option(help="Also run `npm run dev` for the frontend.")] = False,
         kill_stale: Annotated[
