@@ -49,23 +49,39 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def _measure(executable: Path, runs: int, cwd: Path) -> tuple[float, float, float]:
-    """Median handshake ms, median first-health-OK ms, RSS MiB after 1 s idle (last run)."""
-    handshakes, healths, rss = [], [], float("nan")
-    for i in range(runs + 1):  # first run warms the page cache and is dropped
-        started = time.perf_counter()
-        with launch_plugin(executable, cwd=cwd, timeout=30) as plugin:
-            with plugin.client() as client:
-                client.check_health()
-            health_ms = (time.perf_counter() - started) * 1000
-            if i == runs:
-                time.sleep(1.0)
-                rss = _rss_mib(plugin.process.pid)
+def _start(executable: Path, cwd: Path, sample_rss: bool) -> tuple[float, float, float]:
+    """One start: handshake ms, first CheckHealth OK ms (from exec), RSS MiB after 1 s idle (when asked)."""
+    rss = float("nan")
+    started = time.perf_counter()
+    with launch_plugin(executable, cwd=cwd, timeout=30) as plugin:
+        with plugin.client() as client:
+            client.check_health()
+        health_ms = (time.perf_counter() - started) * 1000
+        if sample_rss:
+            time.sleep(1.0)
+            rss = _rss_mib(plugin.process.pid)
+        handshake = plugin.handshake_ms
+        plugin.stop()
+    return handshake, health_ms, rss
+
+
+def _measure(executables: list[Path], runs: int, cwd: Path) -> list[tuple[float, float, float]]:
+    """Median handshake ms, median first-health ms and idle RSS for each executable, runs interleaved so machine
+    load hits every variant alike; one warm-up start each is dropped."""
+    samples: list[list[tuple[float, float, float]]] = [[] for _ in executables]
+    for i in range(runs + 1):
+        for k, exe in enumerate(executables):
+            result = _start(exe, cwd, sample_rss=i == runs)
             if i:
-                handshakes.append(plugin.handshake_ms)
-                healths.append(health_ms)
-            plugin.stop()
-    return statistics.median(handshakes), statistics.median(healths), rss
+                samples[k].append(result)
+    return [
+        (
+            statistics.median(s[0] for s in runs_),
+            statistics.median(s[1] for s in runs_),
+            runs_[-1][2],
+        )
+        for runs_ in samples
+    ]
 
 
 def _unbundled(project: Project, where: Path) -> Path:
@@ -100,7 +116,9 @@ def _variant(name: str, base: Path, frameless: bool, runs: int) -> dict[str, flo
     size, files = _size(artifact.contents_dir)
     size += artifact.executable.stat().st_size
     zip_path = package(project)[0]
-    handshake, health, rss = _measure(artifact.executable, runs, base)
+    (handshake, health, rss), base_run = _measure(
+        [artifact.executable, _unbundled(project, base)], runs, base
+    )
     return {
         "build_s": build_s,
         "onedir_mib": size / MIB,
@@ -109,9 +127,9 @@ def _variant(name: str, base: Path, frameless: bool, runs: int) -> dict[str, flo
         "handshake_ms": handshake,
         "health_ms": health,
         "rss_mib": rss,
-        "base_handshake_ms": (b := _measure(_unbundled(project, base), runs, base))[0],
-        "base_health_ms": b[1],
-        "base_rss_mib": b[2],
+        "base_handshake_ms": base_run[0],
+        "base_health_ms": base_run[1],
+        "base_rss_mib": base_run[2],
     }
 
 
