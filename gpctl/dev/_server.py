@@ -95,6 +95,7 @@ class DevServer:
         self._preload: list[str] = []
         self._relay = Relay(self.status.address)
         self._active_address = ""
+        self._retiring: set[WorkerProcess] = set()
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._changes: queue.Queue[list[Path] | None] = queue.Queue()
@@ -164,6 +165,10 @@ class DevServer:
             self._spare = self._spawn()
             return result.ok
 
+    def _retired(self, worker: WorkerProcess) -> None:
+        worker.stop()
+        self._retiring.discard(worker)
+
     def _finish(self, worker: WorkerProcess, result: Activation, started: float) -> None:
         if not result.ok:
             self._set(state="error", last_error=result.message)
@@ -174,7 +179,8 @@ class DevServer:
         self._relay.set_target(result.address)
         if old is not None:
             # Its connections close as soon as they are idle (clients reconnect, to the new worker); then it stops.
-            self._relay.retire(old_address, RETIRE_TIMEOUT, old.stop)
+            self._retiring.add(old)
+            self._relay.retire(old_address, RETIRE_TIMEOUT, lambda: self._retired(old))
         self._preload = result.modules
         elapsed = (time.perf_counter() - started) * 1000.0
         first, self._ever_served = not self._ever_served, True
@@ -269,9 +275,10 @@ class DevServer:
                 return
             self._closed = True
             self._stop.set()
-            for worker in (self._spare, self._active):
+            for worker in (self._spare, self._active, *self._retiring):
                 if worker is not None:
                     worker.stop()
+            self._retiring.clear()
             self._spare = self._active = None
             self._relay.close()
             launcher = self.files.launcher if self.project.executable else None
