@@ -167,7 +167,8 @@ class DevServer:
 
     def _retired(self, worker: WorkerProcess) -> None:
         worker.stop()
-        self._retiring.discard(worker)
+        with self._lock:
+            self._retiring.discard(worker)
 
     def _finish(self, worker: WorkerProcess, result: Activation, started: float) -> None:
         if not result.ok:
@@ -275,7 +276,7 @@ class DevServer:
                 return
             self._closed = True
             self._stop.set()
-            for worker in (self._spare, self._active, *self._retiring):
+            for worker in (self._spare, self._active, *list(self._retiring)):
                 if worker is not None:
                     worker.stop()
             self._retiring.clear()
