@@ -231,3 +231,43 @@ def test_package_unzip_and_run_again(built: Built, tmp_path: Path) -> None:
     elsewhere = tmp_path / "grafana-cwd"
     elsewhere.mkdir()
     _run_like_grafana(exe, built.project.plugin_id, elsewhere)
+
+
+def test_onefile_mode(tmp_path: Path) -> None:
+    """`--onefile`: one file, no contents folder, the warning, and a working executable."""
+    import gpctl.sdk
+
+    if not hasattr(gpctl.sdk, "serve"):
+        pytest.skip("gpctl.sdk.serve is not available yet")
+    root = tmp_path / "bundle"
+    shutil.copytree(FIXTURE, root)
+    project = Project.find(root)
+    result = build(project, onefile=True, skip_frontend=True)
+    [artifact] = result.artifacts
+    assert artifact.onefile
+    assert artifact.contents_dir is None
+    assert result.warnings[0].startswith(
+        "--onefile unpacks the whole bundle into a temporary folder on every start"
+    )
+    names = sorted(p.name for p in project.dist_dir.iterdir())
+    assert names == sorted(
+        [
+            "CHANGELOG.md",
+            "LICENSE",
+            "README.md",
+            "img",
+            "plugin.json",
+            host_target().executable_name("gpx_bundle"),
+        ]
+    )
+    assert stat.S_IMODE(artifact.executable.stat().st_mode) == 0o755
+    out = subprocess.run(
+        [str(artifact.executable), "--buildinfo"],
+        cwd=tmp_path,
+        env=_grafana_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(out.stdout)["pluginID"] == "acme-bundle-datasource"
