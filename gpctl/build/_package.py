@@ -27,7 +27,8 @@ from gpctl.project import Project
 __all__ = ["EXCLUDED_FILES", "Package", "package", "write_zip"]
 
 EXCLUDED_FILES = frozenset({"standalone.txt", "pid.txt", "MANIFEST.txt", ".DS_Store"})
-"""Never packaged: `gpctl dev`'s standalone markers (Grafana's backend rejects them) and stale manifests."""
+"""Never packaged: `gpctl dev`'s standalone markers (Grafana's backend rejects them) and stale manifests; hidden
+files at the top of `dist/` (editor and tool leftovers) are left out too."""
 
 _ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 
@@ -105,7 +106,11 @@ def package_all(
     if staging_root.exists():
         shutil.rmtree(staging_root)
     owned = {name for t in built for name in _target_files(t, executable)}
-    common = sorted(p for p in dist.iterdir() if p.name not in owned and p.name not in EXCLUDED_FILES)
+    common = sorted(
+        p
+        for p in dist.iterdir()
+        if p.name not in owned and p.name not in EXCLUDED_FILES and not p.name.startswith(".")
+    )
     plans: list[tuple[Target | None, str, list[Target]]] = []
     for target in built:
         suffix = target.suffix if variant is None else f"{target.suffix}_{variant}"

@@ -22,6 +22,7 @@ def test_per_arch_and_all_arch_zips(fake_build: Callable[..., None], project: Pr
     fake_build(project, ("linux_amd64", "linux_arm64", "windows_amd64"))
     (project.dist_dir / "standalone.txt").write_text("x")
     (project.dist_dir / "pid.txt").write_text("1")
+    (project.dist_dir / ".standalone.txt.tmp").write_text("x")
     zips = package(project)
     out = project.root / "packages"
     assert [z.name for z in zips] == [
