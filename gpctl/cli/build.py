@@ -24,6 +24,7 @@ def build(
         typer.Option(
             "--target",
             "-t",
+            metavar="OS/ARCH",
             help="os/arch to build, e.g. linux/amd64 (default: this machine). Other targets build in CI.",
         ),
     ] = None,
@@ -34,7 +35,10 @@ def build(
         bool, typer.Option("--skip-frontend", help="Do not run `npm run build`.")
     ] = False,
     libc: Annotated[
-        str | None, typer.Option("--libc", help="glibc or musl; musl only on a musl system such as Alpine.")
+        str | None,
+        typer.Option(
+            "--libc", metavar="LIBC", help="glibc or musl; musl only on a musl system such as Alpine."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild the backend even if nothing changed.")

@@ -25,11 +25,13 @@ def github(
     path: Annotated[Path, typer.Argument(help="Project directory (default: the current one).")] = Path(),
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Workflow file (default: .github/workflows/build.yml)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Workflow file (default: .github/workflows/build.yml)."
+        ),
     ] = None,
     musl: Annotated[bool, typer.Option("--musl/--no-musl", help="Add an Alpine (musl) job.")] = True,
     python: Annotated[
-        str, typer.Option("--python", help="Python version the bundles are built with.")
+        str, typer.Option("--python", metavar="VERSION", help="Python version the bundles are built with.")
     ] = "3.11",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing workflow file.")] = False,
 ) -> None:

@@ -16,21 +16,27 @@ def register(app: typer.Typer) -> None:
 def package(
     path: Annotated[Path, typer.Argument(help="Project directory (default: the current one).")] = Path(),
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Where the zips go (default: packages/).")
+        Path | None,
+        typer.Option("--out", "-o", metavar="DIR", help="Where the zips go (default: packages/)."),
     ] = None,
     sign: Annotated[bool, typer.Option("--sign", help="Sign each zip's folder before zipping it.")] = False,
-    key: Annotated[Path | None, typer.Option("--key", help="OpenPGP private key for local signing.")] = None,
+    key: Annotated[
+        Path | None, typer.Option("--key", metavar="FILE", help="OpenPGP private key for local signing.")
+    ] = None,
     root_url: Annotated[
-        list[str] | None, typer.Option("--root-url", help="Grafana URL for a private signature (repeatable).")
+        list[str] | None,
+        typer.Option("--root-url", metavar="URL", help="Grafana URL for a private signature (repeatable)."),
     ] = None,
     signature_type: Annotated[
-        str | None, typer.Option("--signature-type", help="private, community or commercial.")
+        str | None, typer.Option("--signature-type", metavar="TYPE", help="private, community or commercial.")
     ] = None,
     dist: Annotated[
-        Path | None, typer.Option("--dist", help="Package this folder instead of the project's dist/.")
+        Path | None,
+        typer.Option("--dist", metavar="DIR", help="Package this folder instead of the project's dist/."),
     ] = None,
     variant: Annotated[
-        str | None, typer.Option("--variant", help="Build variant in the zip names, e.g. musl.")
+        str | None,
+        typer.Option("--variant", metavar="NAME", help="Build variant in the zip names, e.g. musl."),
     ] = None,
 ) -> None:
     """Zip dist/ into <id>-<version>.<os>_<arch>.zip per built target and <id>-<version>.zip."""
