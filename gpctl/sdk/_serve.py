@@ -93,17 +93,9 @@ def _run_locator(address: str) -> NoReturn:
     sys.stdout.write(f"1|2|tcp|{host_port}|grpc\n")
     sys.stdout.flush()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch_stdin() -> None:
-        try:
-            while sys.stdin.buffer.read(65536):
-                pass
-        except (OSError, ValueError):
-            pass
-        os._exit(0)
-
-    if sys.stdin is not None and not sys.stdin.isatty():
-        threading.Thread(target=watch_stdin, daemon=True).start()
+    # Serve nothing and live until the host kills us (Grafana sends SIGKILL after Shutdown's grace). stdin is not
+    # watched: Grafana often passes /dev/null, and an exit would make it restart the plugin every second. A host
+    # that went away is noticed when the periodic stdout line fails.
     while True:
         time.sleep(10)
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")

@@ -155,6 +155,26 @@ def test_locator_mode_points_grafana_at_the_standalone_server(tmp_path: Path) ->
     assert _first_line(script, _env(**HOST_ENV)) == "1|2|tcp|127.0.0.1:5555|grpc\n"
 
 
+def test_locator_stays_up_when_the_host_gives_it_an_empty_stdin(tmp_path: Path) -> None:
+    """Grafana run as a service passes /dev/null as stdin; the locator must not take EOF as a reason to exit."""
+    env = _env(**HOST_ENV, GF_PLUGIN_GRPC_ADDRESS_GPCTL_EXAMPLE_DATASOURCE="127.0.0.1:7777")
+    proc = subprocess.Popen(
+        [sys.executable, str(EXAMPLE)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().decode() == "1|2|tcp|127.0.0.1:7777|grpc\n"
+        time.sleep(0.5)
+        assert proc.poll() is None
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def test_locator_mode_from_the_address_variable(tmp_path: Path) -> None:
     env = _env(**HOST_ENV, GF_PLUGIN_GRPC_ADDRESS_GPCTL_EXAMPLE_DATASOURCE="127.0.0.1:7777")
     assert _first_line(EXAMPLE, env) == "1|2|tcp|127.0.0.1:7777|grpc\n"
