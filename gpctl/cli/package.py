@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ def package(
         Path | None,
         typer.Option("--dist", metavar="DIR", help="Package this folder instead of the project's dist/."),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the zips as JSON.")] = False,
     variant: Annotated[
         str | None,
         typer.Option("--variant", metavar="NAME", help="Build variant in the zip names, e.g. musl."),
@@ -54,6 +56,19 @@ def package(
         options["signature_type"] = signature_type
     packages = package_all(project, sign=sign, sign_options=options, out_dir=out, variant=variant, dist=dist)
     console = out_console()
+    if as_json:
+        rows = [
+            {
+                "zip": str(item.zip_path),
+                "target": str(item.target) if item.target else None,
+                "bytes": item.zip_path.stat().st_size,
+                "sha1": item.sha1,
+                "sha256": item.sha256,
+            }
+            for item in packages
+        ]
+        console.out(json.dumps(rows, indent=2), highlight=False)
+        return
     for item in packages:
         size = item.zip_path.stat().st_size / 2**20
         try:

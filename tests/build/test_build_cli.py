@@ -116,3 +116,20 @@ def test_build_frontend_only_plugin(run_cli: Any, project_dir: Path, monkeypatch
     assert [line.split(" ")[0].rsplit("/", 1)[1] for line in packaged.stdout.splitlines()] == [
         "acme-weather-datasource-1.2.3.zip"
     ]
+
+
+def test_package_cli_json(run_cli: Any, fake_build: Callable[..., None], project: Project) -> None:
+    import json
+
+    fake_build(project, ("linux_amd64", "darwin_arm64"))
+    result = run_cli("package", str(project.root), "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(Path(r["zip"]).name, r["target"]) for r in rows] == [
+        ("acme-weather-datasource-1.2.3.linux_amd64.zip", "linux/amd64"),
+        ("acme-weather-datasource-1.2.3.darwin_arm64.zip", "darwin/arm64"),
+        ("acme-weather-datasource-1.2.3.zip", None),
+    ]
+    for row in rows:
+        assert row["sha256"] == hashlib.sha256(Path(row["zip"]).read_bytes()).hexdigest()
+        assert row["bytes"] == Path(row["zip"]).stat().st_size
