@@ -11,6 +11,7 @@ from gpctl.sdk.data._config import FieldConfig
 from gpctl.sdk.data._convert import ARROW_TYPES, convert, field_type_of
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
+from gpctl.sdk.data._ipc_template import TemplateEncoder
 from gpctl.sdk.data._meta import FrameMeta
 from gpctl.sdk.data._types import FieldType
 
@@ -57,9 +58,32 @@ def to_table(frame: Frame, ref_id: str | None = None) -> Any:
     return pa.Table.from_arrays([f.to_arrow() for f in frame.fields], schema=schema)
 
 
+def _schema_key(frame: Frame, ref_id: str | None) -> tuple[Any, ...]:
+    """Everything `schema_of` reads, as a hashable key."""
+    meta = None if frame.meta is None else compact_json(frame.meta.to_dict(), f"meta of frame `{frame.name}`")
+    fields = tuple(
+        (
+            f.name,
+            f.type,
+            f.nullable,
+            None if f.labels is None else tuple(sorted(f.labels.items())),
+            None if f.config is None else compact_json(f.config.to_dict(), f"config of field `{f.name}`"),
+        )
+        for f in frame.fields
+    )
+    return (frame.name, frame.ref_id or ref_id or "", meta, fields)
+
+
 def encode_arrow(frame: Frame, ref_id: str | None = None) -> bytes:
-    """Encode `frame` as one Arrow IPC file: one record batch, none for a zero-row frame."""
+    """Encode `frame` as one Arrow IPC file: one record batch, none for a zero-row frame.
+
+    Frames of a shape already encoded twice reuse pyarrow's bytes around their own columns (`_ipc_template`).
+    """
     frame.check()
+    return _TEMPLATES.encode(frame, ref_id)
+
+
+def _encode_with_pyarrow(frame: Frame, ref_id: str | None) -> bytes:
     schema = schema_of(frame, ref_id)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, schema) as writer:
@@ -68,6 +92,9 @@ def encode_arrow(frame: Frame, ref_id: str | None = None) -> bytes:
                 pa.RecordBatch.from_arrays([f.to_arrow() for f in frame.fields], schema=schema)
             )
     return bytes(sink.getvalue().to_pybytes())
+
+
+_TEMPLATES = TemplateEncoder(_encode_with_pyarrow, _schema_key)
 
 
 def decode_arrow(data: bytes | memoryview) -> Frame:
