@@ -50,6 +50,7 @@ __all__ = [
 StreamStatus = Literal["ok", "not_found", "permission_denied"]
 Handler = Callable[..., Any]
 H = TypeVar("H", bound=Handler)
+_R = TypeVar("_R", "SubscribeResult", "PublishResult")
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path))?\}")
 _LITERAL = re.compile(r"[A-Za-z0-9_\-/=.]*")
@@ -258,36 +259,49 @@ class StreamRouter:
     async def subscribe_stream(
         self, path: str, data: bytes, headers: Mapping[str, str], ctx: Any
     ) -> SubscribeResult:
-        found = self.resolve(path)
-        if found is None:
-            return SubscribeResult.not_found()
-        route, params = found
-        if route.subscribe_handler is None:
-            return SubscribeResult.ok()
-        req = SubscribeStreamRequest(path, params, data, dict(headers), channel_of(ctx, path))
-        result = await _call(route.subscribe_handler, req, ctx)
-        if not isinstance(result, SubscribeResult):
-            raise TypeError(
-                f"The subscribe handler of stream `{route.pattern}` returned `{type(result).__name__}`; "
-                "return SubscribeResult.ok(), .not_found() or .permission_denied()."
-            )
-        return result
+        return await self._answer(
+            "subscribe", path, data, headers, ctx, SubscribeStreamRequest, SubscribeResult, SubscribeResult.ok
+        )
 
     async def publish_stream(
         self, path: str, data: bytes, headers: Mapping[str, str], ctx: Any
     ) -> PublishResult:
+        return await self._answer(
+            "publish",
+            path,
+            data,
+            headers,
+            ctx,
+            PublishStreamRequest,
+            PublishResult,
+            PublishResult.permission_denied,
+        )
+
+    async def _answer(
+        self,
+        kind: Literal["subscribe", "publish"],
+        path: str,
+        data: bytes,
+        headers: Mapping[str, str],
+        ctx: Any,
+        request_type: Callable[..., Any],
+        result_type: type[_R],
+        default: Callable[[], _R],
+    ) -> _R:
+        """Answer a subscribe or publish call: not found, the default without a handler, or the handler's result."""
         found = self.resolve(path)
         if found is None:
-            return PublishResult.not_found()
+            return result_type.not_found()
         route, params = found
-        if route.publish_handler is None:
-            return PublishResult.permission_denied()
-        req = PublishStreamRequest(path, params, data, dict(headers), channel_of(ctx, path))
-        result = await _call(route.publish_handler, req, ctx)
-        if not isinstance(result, PublishResult):
+        handler = route.subscribe_handler if kind == "subscribe" else route.publish_handler
+        if handler is None:
+            return default()
+        req = request_type(path, params, data, dict(headers), channel_of(ctx, path))
+        result = await _call(handler, req, ctx)
+        if not isinstance(result, result_type):
             raise TypeError(
-                f"The publish handler of stream `{route.pattern}` returned `{type(result).__name__}`; "
-                "return PublishResult.ok(), .not_found() or .permission_denied()."
+                f"The {kind} handler of stream `{route.pattern}` returned `{type(result).__name__}`; "
+                f"return {result_type.__name__}.ok(), .not_found() or .permission_denied()."
             )
         return result
 
