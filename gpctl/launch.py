@@ -300,7 +300,9 @@ def _exited_early(
 
 
 def _stderr_hint(stderr_lines: collections.deque[str]) -> str | None:
-    lines = [line for line in stderr_lines if line.strip()]
+    # A crashing PyInstaller bundle ends with its bootloader's `[PYI-<pid>:ERROR] Failed to execute script`;
+    # the line worth showing is the exception above it.
+    lines = [line for line in stderr_lines if line.strip() and not line.startswith("[PYI-")]
     return f"Its last stderr line: `{lines[-1].strip()}`." if lines else None
 
 

@@ -89,6 +89,17 @@ def test_stray_print_before_handshake(tmp_path: Path) -> None:
     )
 
 
+def test_early_exit_hint_skips_the_bundle_bootloader_line(tmp_path: Path) -> None:
+    exe = _script(
+        tmp_path,
+        "echo 'ModuleNotFoundError: No module named weather' >&2\n"
+        "echo \"[PYI-4242:ERROR] Failed to execute script 'entry' due to unhandled exception!\" >&2\nexit 1",
+    )
+    with pytest.raises(DevError) as info:
+        launch_plugin(exe, timeout=5)
+    assert info.value.hint == "Its last stderr line: `ModuleNotFoundError: No module named weather`."
+
+
 def test_early_exit_reports_code_and_stderr(tmp_path: Path) -> None:
     exe = _script(tmp_path, "echo 'ModuleNotFoundError: No module named weather' >&2\nexit 3")
     with pytest.raises(DevError) as info:
