@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["arrays_equal"]
 
@@ -18,6 +18,6 @@ def arrays_equal(a: Any, b: Any) -> bool:
         return bool(a.equals(b))
     if not a.is_null().equals(b.is_null()):
         return False
-    x = a.fill_null(0).to_numpy(zero_copy_only=False)
-    y = b.fill_null(0).to_numpy(zero_copy_only=False)
-    return bool(np.array_equal(x, y, equal_nan=True))
+    x, y = a.fill_null(0), b.fill_null(0)
+    same = pc.or_(pc.equal(x, y), pc.and_(pc.is_nan(x), pc.is_nan(y)))
+    return bool(pc.all(same, min_count=0).as_py())

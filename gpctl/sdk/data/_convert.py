@@ -1,18 +1,20 @@
 """Turn user values (lists, numpy, pyarrow, pandas, polars) into one Arrow array of a Grafana field type.
 
-Imported lazily by `Field`; the only place besides `_arrow.py` that imports pyarrow and numpy.
+Imported lazily by `Field`. numpy is optional: it is imported only for numpy and pandas values (which cannot exist
+without it), so lists and pyarrow arrays convert in a process where numpy is not installed.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from gpctl.sdk.data._errors import FrameError
+from gpctl.sdk.data._pandas_probe import settle
 from gpctl.sdk.data._types import FieldType
 
 __all__ = ["ARROW_TYPES", "Converted", "convert", "field_type_of"]
@@ -55,9 +57,11 @@ def field_type_of(arrow_type: Any) -> FieldType | None:
 
 def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | None) -> Converted:
     """Convert `values` for field `name`; raise FrameError naming the field and the reason."""
+    settle()
     declared = False
     enum_text: list[str] | None = None
     module = type(values).__module__.split(".")[0]
+    np = sys.modules.get("numpy")  # a numpy array can only exist once numpy is imported
     if isinstance(values, pa.ChunkedArray):
         array = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
     elif isinstance(values, pa.Array):
@@ -66,7 +70,7 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
         raise FrameError(
             f"Field `{name}` got a pyarrow table; use `Frame.from_arrow(table)` or pass one column."
         )
-    elif isinstance(values, np.ndarray):
+    elif np is not None and isinstance(values, np.ndarray):
         array, declared = _from_numpy(name, values, ftype)
     elif module == "pandas":
         array, declared = _from_pandas(name, values, ftype)
@@ -96,6 +100,8 @@ def convert(name: str, values: Any, ftype: FieldType | None, nullable: bool | No
 
 
 def _from_numpy(name: str, values: Any, ftype: FieldType | None = None) -> tuple[Any, bool]:
+    import numpy as np
+
     masked = isinstance(values, np.ma.MaskedArray)
     mask = np.ma.getmaskarray(values) if masked else None
     data = np.ma.getdata(values) if masked else values
@@ -130,6 +136,8 @@ def _from_numpy(name: str, values: Any, ftype: FieldType | None = None) -> tuple
 
 
 def _datetime64_to_ns(name: str, data: Any, unit: str) -> Any:
+    import numpy as np
+
     factor = _NS_PER_UNIT.get(unit)
     if factor is None:  # calendar units and units finer than ns: let numpy convert
         return data.astype("datetime64[ns]")
@@ -158,6 +166,8 @@ _NS_PER_UNIT = {
 
 
 def _from_pandas(name: str, values: Any, ftype: FieldType | None) -> tuple[Any, bool]:
+    import numpy as np  # pandas requires it
+
     series = values
     if hasattr(values, "columns"):
         raise FrameError(f"Field `{name}` got a DataFrame; use `Frame.from_pandas(df)` or pass one column.")
@@ -165,15 +175,18 @@ def _from_pandas(name: str, values: Any, ftype: FieldType | None) -> tuple[Any, 
     kind = getattr(dtype, "kind", "O")
     if isinstance(dtype, np.dtype) and kind in "biufM":
         return _from_numpy(name, series.to_numpy(copy=False), ftype)
+    source = series
     if kind == "O":  # JSON values (dicts, lists) go through the Python path, NaN/None as null
         missing = np.asarray(series.isna())
         cells = [None if gone else v for v, gone in zip(series.tolist(), missing.tolist(), strict=True)]
         first = next((v for v in cells if v is not None), None)
         if ftype is FieldType.JSON or isinstance(first, (dict, list)):
             return _from_python(name, cells, FieldType.JSON), False
+        if isinstance(dtype, np.dtype):  # object column: pandas' NA and NaT already None (see _pandas_probe)
+            source = cells
     declared = type(dtype).__name__ in _PANDAS_MASKED
     try:
-        return pa.array(series, from_pandas=True), declared
+        return pa.array(source, from_pandas=True), declared
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
         raise FrameError(f"Field `{name}` could not be converted from pandas: {_reason(exc)}.") from exc
 

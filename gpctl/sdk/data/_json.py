@@ -7,13 +7,14 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from gpctl.sdk.data._config import FieldConfig
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
 from gpctl.sdk.data._meta import FrameMeta
+from gpctl.sdk.data._pandas_probe import settle
 from gpctl.sdk.data._types import FieldType
 
 if TYPE_CHECKING:
@@ -95,15 +96,22 @@ def _data(frame: Frame) -> dict[str, Any]:
 def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None, list[int] | None]:
     array = item.to_arrow()
     ftype = item.type
-    nulls = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
+    nulls = _rows(array.is_null()) if array.null_count else []
     if ftype in (FieldType.FLOAT32, FieldType.FLOAT64):
-        raw = array.fill_null(0).to_numpy(zero_copy_only=False)
+        # float32 values print as their shortest float32 text (0.1, not 0.10000000149011612), as Go does
         column: list[Any] = (
-            [float(v) for v in raw.astype(str)] if ftype is FieldType.FLOAT32 else raw.tolist()
+            [None if v is None else float(v) for v in array.cast(pa.string()).to_pylist()]
+            if ftype is FieldType.FLOAT32
+            else array.to_pylist()
         )
         entity: dict[str, list[int]] = {}
-        for key, hits in (("NaN", np.isnan(raw)), ("Inf", np.isposinf(raw)), ("NegInf", np.isneginf(raw))):
-            rows = np.flatnonzero(hits if nulls is None else hits & ~nulls).tolist()
+        special = (
+            ("NaN", pc.is_nan(array)),
+            ("Inf", pc.equal(array, math.inf)),
+            ("NegInf", pc.equal(array, -math.inf)),
+        )
+        for key, hits in special:
+            rows = _rows(hits)
             if rows:
                 entity[key] = rows
                 for row in rows:
@@ -111,22 +119,29 @@ def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None,
         _blank(column, nulls)
         return column, entity or None, None
     if ftype is FieldType.TIME:
-        ns = array.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-        ms = np.floor_divide(ns, 1_000_000)
-        rest = ns - ms * 1_000_000
-        column = ms.tolist()
+        ns = array.cast(pa.int64()).fill_null(0)
+        ms = pc.divide(ns, 1_000_000)  # integer division truncates; times before 1970 need the floor
+        rest = pc.subtract(ns, pc.multiply(ms, 1_000_000))
+        below = pc.less(rest, 0)
+        ms = pc.if_else(below, pc.subtract(ms, 1), ms)
+        rest = pc.if_else(below, pc.add(rest, 1_000_000), rest)
+        column = ms.to_pylist()
         _blank(column, nulls)
-        has_nanos = bool(rest.any()) if nulls is None else bool(rest[~nulls].any())
-        return column, None, rest.tolist() if has_nanos else None
+        has_nanos = bool(pc.any(pc.not_equal(rest, 0)).as_py())  # nulls were filled with 0
+        return column, None, rest.to_pylist() if has_nanos else None
     if ftype is FieldType.JSON:
         return [None if v is None else _raw_json(item.name, v) for v in array.to_pylist()], None, None
     return list(array.to_pylist()), None, None
 
 
-def _blank(column: list[Any], nulls: Any) -> None:
-    if nulls is not None:
-        for row in np.flatnonzero(nulls).tolist():
-            column[row] = None
+def _rows(mask: Any) -> list[int]:
+    """Positions of the true values of a boolean array (nulls count as false)."""
+    return list(pc.indices_nonzero(mask).to_pylist())
+
+
+def _blank(column: list[Any], nulls: list[int]) -> None:
+    for row in nulls:
+        column[row] = None
 
 
 def _raw_json(name: str, raw: bytes) -> Any:
@@ -143,6 +158,7 @@ def decode_json(data: bytes | str | Mapping[str, Any], schema: Frame | None = No
     """Decode a frame JSON document; a data-only document takes its schema from `schema`."""
     from gpctl.sdk.data._frame import Frame
 
+    settle()
     if isinstance(data, Mapping):
         document: Any = data
     else:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
+import struct
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from gpctl.sdk.data import (
     DataLink,
@@ -21,9 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN_ARROW = FIXTURES / "all_types.golden.arrow"
 GOLDEN_JSON = FIXTURES / "all_types.golden.json"
 
-F32_MIN = float(np.nextafter(np.float32(0), np.float32(1)))
-F32_MAX = float(np.finfo(np.float32).max)
-F64_MAX = float(np.finfo(np.float64).max)
+F32_MIN = struct.unpack("<f", struct.pack("<I", 0x00000001))[0]  # the smallest float32 above 0
+F32_MAX = struct.unpack("<f", struct.pack("<I", 0x7F7FFFFF))[0]
+F64_MAX = 1.7976931348623157e308
 JS_MAX = 2**53 - 1
 NAN, INF = math.nan, math.inf
 TIMES = [0, 1568039445000000000, 1568039450000000000, 9007199254740991, 9223372036854775807]
@@ -50,8 +50,23 @@ def _uints(bits: int) -> list[object]:
     return [0, 0, 1, hi, hi]
 
 
-def golden_frame() -> Frame:
-    """Return the frame the golden files encode, built with the public API."""
+def golden_frame(*, use_numpy: bool = True) -> Frame:
+    """Return the frame the golden files encode, built with the public API.
+
+    A few fields come from numpy arrays; `use_numpy=False` builds them from lists (for a process without numpy).
+    """
+    if use_numpy:
+        import numpy as np
+
+        f32_nans: Any = np.array([NAN, INF, 1, -INF, 0], dtype=np.float32)
+        f64_nans: Any = np.array([-INF, NAN, 0, NAN, INF])
+        times: Any = np.array(TIMES, dtype="datetime64[ns]")
+    else:
+        f32_nans, f64_nans, times = (
+            Field("f", [NAN, INF, 1.0, -INF, 0.0], type="float32"),
+            [-INF, NAN, 0.0, NAN, INF],
+            Field("t", TIMES, type="time"),
+        )
     string_config = FieldConfig(
         display_name="Grafana ❤️ (Previous should be heart emoji) 🦥 (Previous should be sloth emoji)",
         filterable=False,
@@ -90,14 +105,14 @@ def golden_frame() -> Frame:
         *_pair("uint32", _uints(32)),
         *_pair("uint64", [0, 0, 1, JS_MAX, 2**64 - 1]),
         *_pair("float32", [F32_MIN, F32_MIN, 1.0, F32_MAX, F32_MAX]),
-        Field("float32_values_nans", np.array([NAN, INF, 1, -INF, 0], dtype=np.float32)),
+        Field("float32_values_nans", f32_nans),
         Field("nullable_float32_values_nans", [INF, NAN, None, -INF, 0.0], type="float32"),
         Field("float64_values", [5e-324, -JS_MAX, 1.0, JS_MAX, F64_MAX]),
-        Field("float64_nans", np.array([-INF, NAN, 0, NAN, INF])),
+        Field("float64_nans", f64_nans),
         Field("nullable_float64_values", [5e-324, -JS_MAX, None, F64_MAX, JS_MAX], type="float64"),
         Field("nullable_float64_values_nans", [-INF, 0.0, None, NAN, INF]),
         *_pair("bool", [True, False, True, True, False]),
-        Field("timestamps", np.array(TIMES, dtype="datetime64[ns]"), config=FieldConfig(interval=1000)),
+        Field("timestamps", times, config=FieldConfig(interval=1000)),
         Field("timestamps", TIMES, type="time"),
         Field("nullable_timestamps", [*TIMES[:2], None, *TIMES[3:]], type="time", nullable=True),
         Field("json", json_values),
