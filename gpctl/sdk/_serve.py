@@ -12,19 +12,19 @@ address as the handshake and stay alive serving nothing, so Grafana talks to tha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from gpctl.sdk._dispatch import Runtime
     from gpctl.sdk._plugin import _Plugin
 
 __all__ = ["COOKIE_KEY", "COOKIE_VALUE", "locator_address", "serve", "serve_standalone"]
@@ -53,32 +53,38 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _read(path: str) -> str | None:
+    """The stripped text of file `path`, None when it is not a file (os.path: pathlib is not loaded to listen)."""
+    if not os.path.isfile(path):  # noqa: PTH113
+        return None
+    with open(path, encoding="utf-8") as file:
+        return file.read().strip()
+
+
 def locator_address(plugin_id: str, env: Mapping[str, str] | None = None) -> str | None:
     """The standalone server's address when this process should run as a locator, else `None`."""
     env = os.environ if env is None else env
-    dirs = []
+    dirs: list[str] = []
     for candidate in (sys.executable, sys.argv[0] if sys.argv else ""):
         if candidate:
-            directory = Path(candidate).resolve().parent
+            directory = os.path.dirname(os.path.realpath(candidate))  # noqa: PTH120
             if directory not in dirs:
                 dirs.append(directory)
     address = env.get(_address_env(plugin_id), "").strip()
-    folder: Path | None = None
+    folder: str | None = None
     for directory in dirs:
-        file = directory / "standalone.txt"
-        if file.is_file():
-            text = file.read_text().strip()
-            if text:
-                folder = directory
-                address = address or text
-                break
+        text = _read(os.path.join(directory, "standalone.txt"))  # noqa: PTH118
+        if text:
+            folder = directory
+            address = address or text
+            break
     if not address:
         return None
     for directory in [folder] if folder else dirs:
-        pid_file = directory / "pid.txt"
-        if pid_file.is_file():
+        text = _read(os.path.join(directory, "pid.txt"))  # noqa: PTH118
+        if text is not None:
             try:
-                pid = int(pid_file.read_text().strip())
+                pid = int(text)
             except ValueError:
                 return None
             if not _pid_alive(pid):
@@ -124,9 +130,11 @@ def _listen_address() -> tuple[str, str]:
     """(grpc address, handshake network) from the environment."""
     socket_dir = os.environ.get("PLUGIN_UNIX_SOCKET_DIR", "").strip()
     if socket_dir:
+        import tempfile
+
         fd, path = tempfile.mkstemp(prefix="plugin", dir=socket_dir)
         os.close(fd)
-        Path(path).unlink()
+        os.unlink(path)  # noqa: PTH108
         return f"unix:{path}", "unix"
     return "127.0.0.1:0", "tcp"
 
@@ -139,7 +147,7 @@ def _chgrp_socket(path: str) -> None:
 
     gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
     os.chown(path, -1, gid)
-    Path(path).chmod(0o660)
+    os.chmod(path, 0o660)  # noqa: PTH101
 
 
 def _guard_stdout() -> None:
@@ -180,15 +188,25 @@ def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> No
     os._exit(code)
 
 
+def _runtime(plugin: _Plugin) -> Callable[[], Runtime]:
+    def make() -> Runtime:
+        from gpctl.sdk._dispatch import Runtime
+
+        return Runtime(plugin)
+
+    return make
+
+
 async def _serve(plugin: _Plugin) -> int:
-    from gpctl.sdk._dispatch import Runtime
     from gpctl.sdk._protocol._server import PluginServer
 
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, done.set)
-    runtime = Runtime(plugin)
-    server = PluginServer(runtime, housekeeping=True, on_shutdown=done.set)
+    # Listening needs only grpc: the runtime, stubs and servicers load right after the handshake line.
+    server = PluginServer(
+        _runtime(plugin), plugin_id=plugin.plugin_id, housekeeping=True, on_shutdown=done.set
+    )
     listen, network = _listen_address()
     tls = None
     if os.environ.get("PLUGIN_CLIENT_CERT", "").strip():
@@ -196,7 +214,7 @@ async def _serve(plugin: _Plugin) -> int:
 
         tls = auto_mtls(os.environ)
         listen = f"unix:{private_socket_path()}"
-    bound = await server.start(listen)
+    bound = await server.start(listen, defer=True)
     cert = ""
     if tls is not None:
         terminator = TlsTerminator(tls, bound)
@@ -211,6 +229,7 @@ async def _serve(plugin: _Plugin) -> int:
     sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
     sys.stdout.flush()
     _guard_stdout()
+    server.load()  # before the loop runs again, so every call finds its handler
     threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
     logger.debug(
         "plugin serving", extra={"address": shown, "services": ",".join(server.services), "pid": os.getpid()}
@@ -224,7 +243,8 @@ async def _serve(plugin: _Plugin) -> int:
     except (asyncio.TimeoutError, Exception) as exc:  # exit anyway: the host waits only 2 s
         logger.debug("stopping the server did not finish cleanly: %s", exc)
     if network == "unix" and tls is None:
-        Path(shown).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(shown)  # noqa: PTH108
     return 0
 
 

@@ -3,33 +3,41 @@
 `REGISTRATIONS` is the one list of servicer registrations: each entry adds its services to the server when the
 plugin needs them and returns their names. The go-plugin housekeeping services are added separately (only under a
 go-plugin host; `serve_standalone` serves the pluginv2 services alone).
+
+Only grpc is needed to listen: the server routes every call through one `_Router`, and `load()` fills it (runtime,
+generated stubs, servicers). `serve()` starts listening with `defer=True`, prints the handshake line, then calls
+`load()` before the event loop runs again, so no call is routed before the table is complete while the handshake
+does not wait for protobuf and the SDK's request code.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 import grpc
 
-from gpctl.sdk._dispatch import Runtime
-
-from ._health import add_health
-from ._servicers import ContextMaker, DataServicer, DiagnosticsServicer, Housekeeping, ResourceServicer
 from ._tracing_interceptor import flush as flush_tracing
 from ._tracing_interceptor import interceptors
-from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
-from .pluginv2 import backend_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    from gpctl.sdk._dispatch import Runtime
+
+    from ._servicers import ContextMaker, Housekeeping
 
 __all__ = ["DEFAULT_MAX_RECEIVE", "REGISTRATIONS", "PluginServer"]
 
 DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024
 HANDLER_THREADS = 32
 
-Registration = Callable[[grpc.aio.Server, Runtime, ContextMaker], list[str]]
+Registration = Callable[["grpc.aio.Server", "Runtime", "ContextMaker"], list[str]]
 
 
 def _add_core(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+    from ._servicers import DataServicer, DiagnosticsServicer, ResourceServicer
+    from .pluginv2 import backend_pb2_grpc as pb_grpc
+
     added = ["pluginv2.Diagnostics"]
     pb_grpc.add_DiagnosticsServicer_to_server(DiagnosticsServicer(runtime, make), server)
     if runtime.table.has_data:
@@ -60,19 +68,54 @@ def _add_admission(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker
 REGISTRATIONS: list[Registration] = [_add_core, _add_streams, _add_admission]
 
 
+class _Router(grpc.GenericRpcHandler):  # type: ignore[misc]
+    """The server's only handler: a lookup in the method table that `PluginServer.load()` fills."""
+
+    def __init__(self) -> None:
+        self.methods: dict[str, grpc.RpcMethodHandler] = {}
+        self.generic: list[grpc.GenericRpcHandler] = []
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        found = self.methods.get(handler_call_details.method)
+        if found is not None:
+            return found
+        for handler in self.generic:
+            found = handler.service(handler_call_details)
+            if found is not None:
+                return found
+        return None
+
+    # The registration calls of generated `add_*_to_server` functions, so they can fill the table.
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        self.generic.extend(handlers)
+
+    def add_registered_method_handlers(
+        self, service: str, handlers: dict[str, grpc.RpcMethodHandler]
+    ) -> None:
+        for name, handler in handlers.items():
+            self.methods[f"/{service}/{name}"] = handler
+
+
 class PluginServer:
-    """The gRPC server of one plugin process; `housekeeping=True` adds health, broker, controller and stdio."""
+    """The gRPC server of one plugin process; `housekeeping=True` adds health, broker, controller and stdio.
+
+    `runtime` may be a function that makes it, called by `load()` (after the handshake under a host).
+    """
 
     def __init__(
         self,
-        runtime: Runtime,
+        runtime: Runtime | Callable[[], Runtime],
         *,
+        plugin_id: str | None = None,
         housekeeping: bool = True,
         max_receive: int = DEFAULT_MAX_RECEIVE,
         on_shutdown: Callable[[], None] | None = None,
     ) -> None:
-        self.runtime = runtime
-        self.interceptors = interceptors(runtime.plugin.plugin_id)  # tracing, when Grafana asks for it
+        self._make_runtime = runtime if callable(runtime) else None
+        self._runtime = None if callable(runtime) else runtime
+        # tracing, when Grafana asks for it
+        self.interceptors = interceptors(plugin_id or self.runtime.plugin.plugin_id)
+        self.router = _Router()
         self.server = grpc.aio.server(
             options=[
                 ("grpc.max_receive_message_length", max_receive),
@@ -81,26 +124,53 @@ class PluginServer:
             ],
             interceptors=self.interceptors,
         )
-        make = ContextMaker(runtime)
+        self.server.add_generic_rpc_handlers((self.router,))
         self.services: list[str] = []
-        for register in REGISTRATIONS:
-            self.services += register(self.server, runtime, make)
+        self._with_housekeeping = housekeeping
+        self._on_shutdown = on_shutdown or (lambda: None)
         self.housekeeping: Housekeeping | None = None
-        if housekeeping:
-            self.housekeeping = Housekeeping(on_shutdown or (lambda: None))
-            grpc_broker_pb2_grpc.add_GRPCBrokerServicer_to_server(self.housekeeping, self.server)
-            grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(self.housekeeping, self.server)
-            grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(self.housekeeping, self.server)
-            add_health(self.server)
+        self.loaded = False
 
-    async def start(self, address: str) -> str:
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            assert self._make_runtime is not None
+            self._runtime = self._make_runtime()
+        return self._runtime
+
+    def load(self) -> None:
+        """Import the servicers and fill the method table (once)."""
+        if self.loaded:
+            return
+        from ._servicers import ContextMaker, Housekeeping
+
+        runtime = self.runtime
+        make = ContextMaker(runtime)
+        server = cast("grpc.aio.Server", self.router)
+        for register in REGISTRATIONS:
+            self.services += register(server, runtime, make)
+        if self._with_housekeeping:
+            from ._health import add_health
+            from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
+
+            self.housekeeping = Housekeeping(self._on_shutdown)
+            grpc_broker_pb2_grpc.add_GRPCBrokerServicer_to_server(self.housekeeping, server)
+            grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(self.housekeeping, server)
+            grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(self.housekeeping, server)
+            add_health(server)
+        self.loaded = True
+
+    async def start(self, address: str, *, defer: bool = False) -> str:
         """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address.
 
+        With `defer=True` the method table stays empty until `load()`: call it before the event loop runs again.
         Sync handlers run in the loop's default executor, widened to `HANDLER_THREADS` threads so slow sync
         handlers (downstream calls) do not queue behind each other as they would with asyncio's cpu+4 default.
         """
         from concurrent.futures import ThreadPoolExecutor
 
+        if not defer:
+            self.load()
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="gpctl-handler")
         )
@@ -115,7 +185,8 @@ class PluginServer:
         if self.housekeeping is not None:
             self.housekeeping.stopping.set()
         await self.server.stop(grace)
-        await self.runtime.instances.dispose_all()
+        if self._runtime is not None:
+            await self._runtime.instances.dispose_all()
         if self.interceptors:
             await asyncio.to_thread(flush_tracing, self.interceptors)
 
