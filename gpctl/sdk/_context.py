@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from gpctl.sdk._grafana_config import GrafanaConfig
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from gpctl.sdk._grafana_config import GrafanaConfig
 
 __all__ = ["InstanceSettings", "PluginContext", "Secrets", "User", "masked"]
 
@@ -68,6 +70,12 @@ def masked(value: Any) -> Any:
     return clone
 
 
+def _no_config() -> GrafanaConfig:
+    from gpctl.sdk._grafana_config import GrafanaConfig  # on first use: the handshake does not wait for it
+
+    return GrafanaConfig()
+
+
 @dataclass(frozen=True)
 class User:
     """The Grafana user behind a request (absent for backend-initiated requests such as alerting)."""
@@ -100,6 +108,8 @@ class InstanceSettings(Generic[J, S]):
     @property
     def updated(self) -> datetime:
         """When the settings were last saved (UTC)."""
+        from datetime import datetime, timezone
+
         return datetime.fromtimestamp(self.last_updated_ms / 1000, timezone.utc)
 
 
@@ -117,7 +127,7 @@ class PluginContext(Generic[I]):
     user: User | None = None
     settings: InstanceSettings[Any, Any] | None = None
     kind: str = "datasource"
-    grafana_config: GrafanaConfig = field(default_factory=GrafanaConfig)
+    grafana_config: GrafanaConfig = field(default_factory=_no_config)
     user_agent: str = ""
     api_version: str = ""
     namespace: str = ""

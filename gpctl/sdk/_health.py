@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,6 +27,8 @@ class HealthResult:
                 raise TypeError(
                     f"Health details must be a JSON object (a dict), not `{type(self.details).__name__}`."
                 )
+            import json  # on first use: the handshake does not wait for it
+
             try:
                 json.dumps(dict(self.details))
             except (TypeError, ValueError) as exc:
@@ -47,4 +48,6 @@ class HealthResult:
 
     def json_details(self) -> bytes:
         """`details` encoded for `CheckHealthResponse.jsonDetails` (empty when there are none)."""
+        import json
+
         return json.dumps(dict(self.details)).encode() if self.details is not None else b""

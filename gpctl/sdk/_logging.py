@@ -7,11 +7,8 @@ The SDK logs through `logging.getLogger(...)` and never configures logging, exce
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-import traceback
-from datetime import datetime, timezone
 from typing import IO, Any
 
 __all__ = ["TRACE", "HclogFormatter", "install"]
@@ -39,6 +36,10 @@ class HclogFormatter(logging.Formatter):
     """Format a record as one hclog JSON line (no trailing newline)."""
 
     def format(self, record: logging.LogRecord) -> str:
+        import json  # on first use: installing the handler before the handshake does not load them
+        import traceback
+        from datetime import datetime, timezone
+
         try:
             message = record.getMessage()
         except Exception:  # a bad %-format must not lose the line

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from gpctl.sdk.data import Frame
+if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
+    from gpctl.sdk.data import Frame
 
 __all__ = ["DataQuery", "DataResponse", "QueryDataRequest", "TimeRange"]
 
@@ -23,14 +25,20 @@ class TimeRange:
 
     @property
     def from_(self) -> datetime:
+        from datetime import datetime, timezone
+
         return datetime.fromtimestamp(self.from_ms / 1000, timezone.utc)
 
     @property
     def to(self) -> datetime:
+        from datetime import datetime, timezone
+
         return datetime.fromtimestamp(self.to_ms / 1000, timezone.utc)
 
     @property
     def duration(self) -> timedelta:
+        from datetime import timedelta
+
         return timedelta(milliseconds=self.to_ms - self.from_ms)
 
 
@@ -49,6 +57,8 @@ class DataQuery(Generic[M]):
 
     @property
     def interval(self) -> timedelta:
+        from datetime import timedelta
+
         return timedelta(milliseconds=self.interval_ms)
 
 

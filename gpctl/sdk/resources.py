@@ -11,12 +11,10 @@ produced.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from gpctl.sdk._context import PluginContext
 from gpctl.sdk._plugin import HandlerTable
@@ -41,6 +39,8 @@ class ResourceRequest:
 
     @property
     def query_params(self) -> dict[str, str]:
+        from urllib.parse import parse_qsl, urlsplit
+
         return dict(parse_qsl(urlsplit(self.url).query))
 
     def header(self, name: str, default: str | None = None) -> str | None:
@@ -50,6 +50,8 @@ class ResourceRequest:
         return default
 
     def json(self) -> Any:
+        import json
+
         return json.loads(self.body) if self.body else None
 
 
@@ -63,6 +65,8 @@ class ResourceResponse:
 
     @classmethod
     def json(cls, value: Any, status: int = 200) -> ResourceResponse:
+        import json
+
         return cls(status, {"Content-Type": ["application/json"]}, json.dumps(value).encode())
 
     @classmethod
@@ -70,6 +74,8 @@ class ResourceResponse:
         return cls(status, {"Content-Type": ["text/plain; charset=utf-8"]}, text.encode())
 
     def json_body(self) -> Any:
+        import json
+
         return json.loads(self.body)
 
 
@@ -126,13 +132,16 @@ async def call_resource(
         yield response.status, response.headers, response.body
         return
     if table.asgi is None:
-        yield 404, {"Content-Type": ["application/json"]}, json.dumps({"message": "Not found"}).encode()
+        response = ResourceResponse.json({"message": "Not found"}, status=404)
+        yield response.status, response.headers, response.body
         return
     async for chunk in _asgi(table.asgi, request, ctx):
         yield chunk
 
 
 async def _asgi(app: Any, request: ResourceRequest, ctx: PluginContext[Any]) -> AsyncIterator[Chunk]:
+    from urllib.parse import urlsplit
+
     split = urlsplit(request.url or request.path)
     path = "/" + request.path.lstrip("/")
     headers = [

@@ -139,11 +139,16 @@ class PluginServer:
         return self._runtime
 
     def load(self) -> None:
-        """Import the servicers and fill the method table (once)."""
+        """Import the servicers and fill the method table (once); call it on the server's event loop."""
         if self.loaded:
             return
+        from concurrent.futures import ThreadPoolExecutor
+
         from ._servicers import ContextMaker, Housekeeping
 
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="gpctl-handler")
+        )
         runtime = self.runtime
         make = ContextMaker(runtime)
         server = cast("grpc.aio.Server", self.router)
@@ -164,16 +169,11 @@ class PluginServer:
         """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address.
 
         With `defer=True` the method table stays empty until `load()`: call it before the event loop runs again.
-        Sync handlers run in the loop's default executor, widened to `HANDLER_THREADS` threads so slow sync
-        handlers (downstream calls) do not queue behind each other as they would with asyncio's cpu+4 default.
+        `load()` widens the loop's default executor, where sync handlers run, to `HANDLER_THREADS` threads so
+        slow sync handlers (downstream calls) do not queue behind each other as with asyncio's cpu+4 default.
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         if not defer:
             self.load()
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="gpctl-handler")
-        )
         port = self.server.add_insecure_port(address)
         await self.server.start()
         if address.startswith("unix:"):

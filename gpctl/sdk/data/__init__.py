@@ -28,25 +28,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gpctl.sdk.data._config import DataLink, EnumConfig, FieldConfig, Threshold, Thresholds
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
 from gpctl.sdk.data._frame import Frame, Include
 from gpctl.sdk.data._labels import labels_from_string, labels_to_string
-from gpctl.sdk.data._meta import (
-    DataTopic,
-    FrameMeta,
-    FrameType,
-    InspectType,
-    Notice,
-    NoticeSeverity,
-    QueryStat,
-    VisType,
-)
 from gpctl.sdk.data._types import FieldType
 from gpctl.sdk.data._wire import FrameFormat, StreamPacketEncoder, encode_frames
 
 if TYPE_CHECKING:
+    from gpctl.sdk.data._config import DataLink, EnumConfig, FieldConfig, Threshold, Thresholds
+    from gpctl.sdk.data._meta import (
+        DataTopic,
+        FrameMeta,
+        FrameType,
+        InspectType,
+        Notice,
+        NoticeSeverity,
+        QueryStat,
+        VisType,
+    )
     from gpctl.sdk.data._timeseries import long_to_wide, multi_to_wide, wide_to_long, wide_to_multi
 
 __all__ = [
@@ -80,6 +80,23 @@ __all__ = [
 ]
 
 _TIMESERIES = ("long_to_wide", "multi_to_wide", "wide_to_long", "wide_to_multi")
+# Loaded on first use, so a plugin's time to the handshake does not include their dataclasses.
+_LAZY = {
+    **dict.fromkeys(("DataLink", "EnumConfig", "FieldConfig", "Threshold", "Thresholds"), "_config"),
+    **dict.fromkeys(
+        (
+            "DataTopic",
+            "FrameMeta",
+            "FrameType",
+            "InspectType",
+            "Notice",
+            "NoticeSeverity",
+            "QueryStat",
+            "VisType",
+        ),
+        "_meta",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -87,4 +104,10 @@ def __getattr__(name: str) -> Any:
         from gpctl.sdk.data import _timeseries
 
         return getattr(_timeseries, name)
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"gpctl.sdk.data.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

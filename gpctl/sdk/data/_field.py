@@ -6,12 +6,13 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from gpctl.sdk.data._config import EnumConfig, FieldConfig
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._types import FieldType
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from gpctl.sdk.data._config import FieldConfig
 
 __all__ = ["Field"]
 
@@ -59,6 +60,8 @@ class Field:
             values = values.to_arrow()
         converted = convert(name, values, ftype, nullable)
         if converted.enum_text is not None:
+            from gpctl.sdk.data._config import EnumConfig, FieldConfig
+
             config = config or FieldConfig()
             if config.enum is None or not config.enum.text:
                 config = dataclasses.replace(config, enum=EnumConfig(text=converted.enum_text))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
-from gpctl.sdk.data._meta import FrameMeta
+
+if TYPE_CHECKING:
+    from gpctl.sdk.data._meta import FrameMeta
 
 __all__ = ["Frame", "Include"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from gpctl.sdk.data._errors import FrameError
@@ -27,6 +26,8 @@ def labels_from_string(text: str) -> dict[str, str]:
         return {}
     if text.startswith('{"'):
         try:
+            import json
+
             loaded = json.loads(text)
         except ValueError:
             loaded = None
