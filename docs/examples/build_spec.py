@@ -23,5 +23,5 @@ spec = render_spec(
 )
 ast.parse(spec)  # a valid Python file
 assert '"grpc_tools"' in spec and '"setuptools"' in spec  # never bundled
-assert "strip=True" not in spec  # PyInstaller's strip breaks numpy; gpctl strips copies of two libraries
+assert "strip=True" not in spec  # PyInstaller's strip breaks numpy; gpctl strips copies of chosen libraries
 assert 'contents_directory="gpx_weather_linux_amd64_internal"' in spec

@@ -17,7 +17,13 @@ from gpctl import __version__
 from gpctl.build._analysis import missing_excluded
 from gpctl.build._assets import build_time, copy_assets, run_frontend, write_plugin_json
 from gpctl.build._pyinstaller import drop_internal_links, install_output, run_pyinstaller
-from gpctl.build._settings import dependency_closure, imported_top_level, load_settings, source_files
+from gpctl.build._settings import (
+    dependency_closure,
+    implied_top_level,
+    imported_top_level,
+    load_settings,
+    source_files,
+)
 from gpctl.build._spec import EXCLUDES, OPTIONAL_MODULES, SpecOptions, render_entry, render_spec
 from gpctl.build._targets import Libc, Target, check_buildable, host_libc, host_target, parse_target
 from gpctl.errors import ProjectError
@@ -206,7 +212,8 @@ def _targets(targets: Sequence[str | Target] | None) -> list[Target]:
 
 def _excludes(project: Project, extra: Sequence[str], hidden_imports: Sequence[str]) -> tuple[str, ...]:
     """The spec's excludes: the slim list, the optional modules the plugin's imports do not need, and `extra`."""
-    imported = imported_top_level(source_files(project.source_dir))
+    files = source_files(project.source_dir)
+    imported = imported_top_level(files) | implied_top_level(files)
     wanted = dependency_closure(imported | {h.partition(".")[0] for h in hidden_imports})
     optional = [name for name in OPTIONAL_MODULES if name not in wanted]
     return (*EXCLUDES, *optional, *extra)

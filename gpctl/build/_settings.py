@@ -5,10 +5,11 @@
     hidden-imports = ["my.plugin"]  # modules PyInstaller cannot see (dynamic imports)
     optimize = 0                    # Python -O level of the bundled bytecode (0, 1 or 2)
 
-pandas, polars, scipy, yaml, requests and cryptography are optional imports of pyarrow, numpy and gpctl.sdk: they
-are bundled only when the plugin's own sources import them, or a package those sources import requires them (or
-`hidden-imports` names them). A plugin that never builds frames (an app with only
-resources) can add `excludes = ["pyarrow", "numpy"]` and ship ~100 MiB less.
+numpy, pandas, polars, scipy, yaml, requests and cryptography are optional imports of pyarrow, numpy and
+gpctl.sdk: they are bundled only when the plugin's own sources import them, call a gpctl API that needs them
+(`to_numpy`, `to_pandas`, the time-series reshaping helpers), or a package those sources import requires them (or
+`hidden-imports` names them). A plugin that never builds frames (an app with only resources) can add
+`excludes = ["pyarrow"]` and ship ~80 MiB less.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["BuildSettings", "dependency_closure", "imported_top_level", "load_settings", "source_files"]
+__all__ = [
+    "IMPLIED_MODULES",
+    "BuildSettings",
+    "dependency_closure",
+    "implied_top_level",
+    "imported_top_level",
+    "load_settings",
+    "source_files",
+]
 
 _KEYS = {"excludes", "hidden-imports", "optimize"}
 
@@ -102,6 +111,41 @@ def imported_top_level(files: Iterable[Path]) -> set[str]:
                 names.update(alias.name.partition(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module.partition(".")[0])
+    return names
+
+
+IMPLIED_MODULES: dict[str, str] = {
+    "to_numpy": "numpy",
+    "long_to_wide": "numpy",
+    "wide_to_long": "numpy",
+    "wide_to_multi": "numpy",
+    "multi_to_wide": "numpy",
+    "to_pandas": "pandas",
+}
+"""Names of gpctl.sdk.data (and pyarrow) APIs that import an optional module the plugin itself may never import."""
+
+
+def implied_top_level(files: Iterable[Path]) -> set[str]:
+    """Optional modules the given Python files need through the APIs they call or import (`IMPLIED_MODULES`).
+
+    Any attribute or name spelled like one of those APIs counts (the analysis cannot know the object's type): a
+    false match only keeps a module in the bundle.
+    """
+    names: set[str] = set()
+    for path in files:
+        if path.suffix != ".py":
+            continue
+        try:
+            tree = ast.parse(path.read_bytes(), filename=str(path))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in IMPLIED_MODULES:
+                names.add(IMPLIED_MODULES[node.attr])
+            elif isinstance(node, ast.Name) and node.id in IMPLIED_MODULES:
+                names.add(IMPLIED_MODULES[node.id])
+            elif isinstance(node, ast.ImportFrom):
+                names.update(IMPLIED_MODULES[a.name] for a in node.names if a.name in IMPLIED_MODULES)
     return names
 
 

@@ -1,8 +1,9 @@
 """The PyInstaller spec and entry script gpctl generates for a plugin backend.
 
 The spec is the "slim" bundle of toolchain.md §8: excludes for what a plugin never needs, binary and data
-filtering for the unused parts of pyarrow, and `strip --strip-unneeded` on *copies* of libpython and pyarrow's
-libraries only (PyInstaller's own `strip=True` strips numpy's OpenBLAS too, which then fails to load).
+filtering for the unused parts of pyarrow, and `strip --strip-unneeded` on *copies* of libpython, the interpreter's
+extension modules and pyarrow's libraries only (PyInstaller's own `strip=True` strips numpy's OpenBLAS too, which
+then fails to load).
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ EXCLUDES: tuple[str, ...] = (
 """Modules left out of every bundle."""
 
 OPTIONAL_MODULES: tuple[str, ...] = (
+    "numpy",
     "pandas",
     "polars",
     "scipy",
@@ -111,8 +113,10 @@ OPTIONAL_MODULES: tuple[str, ...] = (
     "charset_normalizer",
     "cryptography",
 )
-"""Left out unless the plugin's own code imports them: optional imports of pyarrow and numpy, and `cryptography`
-(14 MiB), which gpctl.sdk needs only for go-plugin's AutoMTLS, which Grafana does not enable."""
+"""Left out unless the plugin's own code (or a package it imports, through its requirements) needs them: numpy
+(~41 MiB with OpenBLAS; gpctl.sdk.data builds frames from lists and pyarrow arrays without it, and pyarrow only
+uses it when present), optional imports of pyarrow and numpy, and `cryptography` (14 MiB), which gpctl.sdk needs
+only for go-plugin's AutoMTLS, which Grafana does not enable."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",
@@ -143,8 +147,15 @@ DROP_DATAS: tuple[str, ...] = (
 )
 """Data destinations (fnmatch, `/`-separated) removed from the bundle."""
 
-STRIP_BINARIES: tuple[str, ...] = ("libpython3*", "pyarrow/lib*")
-"""Binaries stripped (on Linux, as copies): the big ones that are safe to strip."""
+STRIP_BINARIES: tuple[str, ...] = (
+    "libpython3*",
+    "python3*/lib-dynload/*",
+    "pyarrow/lib*",
+    "pyarrow/_*",
+    "google/_upb/*",
+)
+"""Binaries stripped (on Linux, as copies): libpython and the interpreter's extension modules (their symbols and
+debug sections are ~7 MiB), pyarrow's libraries and extension modules, protobuf's upb. Never numpy or OpenBLAS."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ import pytest
 
 from gpctl.build._assets import build_time, copy_assets, fill_placeholders, run_frontend, write_plugin_json
 from gpctl.build._build import _excludes
-from gpctl.build._settings import dependency_closure, imported_top_level, load_settings, source_files
+from gpctl.build._settings import (
+    dependency_closure,
+    implied_top_level,
+    imported_top_level,
+    load_settings,
+    source_files,
+)
 from gpctl.errors import BuildError, ProjectError
 from gpctl.project import Project
 
@@ -74,13 +80,34 @@ def test_settings_defaults_and_errors(project_dir: Path) -> None:
 
 
 def test_optional_modules_follow_the_plugin_imports(project: Project) -> None:
-    assert {"pandas", "polars", "yaml"} <= set(_excludes(project, (), ()))
-    assert "numpy" not in _excludes(project, (), ())  # frames need numpy
+    # frames need only pyarrow
+    assert {"numpy", "pandas", "polars", "yaml"} <= set(_excludes(project, (), ()))
     plugin = project.source_dir / "weather" / "plugin.py"
     plugin.write_text("import pandas as pd\nfrom polars import DataFrame\nds = object()\n")
     excludes = _excludes(project, ("sqlite3",), ("yaml.loader",))
-    assert not {"pandas", "polars", "yaml"} & set(excludes)
+    assert not {"numpy", "pandas", "polars", "yaml"} & set(excludes)  # pandas requires numpy
     assert "sqlite3" in excludes
+    plugin.write_text("import numpy as np\nds = object()\n")
+    assert {"pandas", "polars"} <= set(_excludes(project, (), ()))
+    assert "numpy" not in _excludes(project, (), ())
+
+
+@pytest.mark.parametrize(
+    ("source", "implied"),
+    [
+        ("from gpctl.sdk.data import long_to_wide\n", {"numpy"}),
+        ("import gpctl.sdk.data as d\nd.wide_to_multi\n", {"numpy"}),
+        ("def f(frame):\n    return frame.field('x').to_numpy()\n", {"numpy"}),
+        ("def f(frame):\n    return frame.to_pandas()\n", {"pandas"}),
+        ("from gpctl.sdk import Field, Frame\nFrame('x', Field('v', [1]))\n", set()),
+    ],
+)
+def test_apis_that_need_an_optional_module_keep_it(project: Project, source: str, implied: set[str]) -> None:
+    plugin = project.source_dir / "weather" / "plugin.py"
+    plugin.write_text(source)
+    assert implied_top_level(source_files(project.source_dir)) == implied
+    kept = {"numpy", "pandas"} - set(_excludes(project, (), ()))
+    assert kept == ({"numpy", "pandas"} if "pandas" in implied else implied)
 
 
 def test_source_files_skip_caches(project: Project) -> None:

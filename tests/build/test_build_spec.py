@@ -68,7 +68,13 @@ def test_spec_constants(tmp_path: Path) -> None:
     # what the runtime needs is never excluded
     for module in ("grpc", "pyarrow", "gpctl.sdk", "http", "email", "certifi", "pyarrow.compute"):
         assert module not in excludes
-    assert names["STRIP_BINARIES"] == ["libpython3*", "pyarrow/lib*"]
+    assert names["STRIP_BINARIES"] == [
+        "libpython3*",
+        "python3*/lib-dynload/*",
+        "pyarrow/lib*",
+        "pyarrow/_*",
+        "google/_upb/*",
+    ]
     assert names["STRIP_DIR"] == (tmp_path / "stripped").as_posix()
     assert "pyarrow/libarrow_python.so" in names["DROP_BINARIES"]  # type: ignore[operator]
     assert "pyarrow/include/*" in names["DROP_DATAS"]  # type: ignore[operator]
