@@ -15,6 +15,7 @@ class RequestMetrics:
     """Count requests per endpoint (`queryData`, `checkHealth`, ...), status (`ok`/`error`/`cancelled`) and source."""
 
     _counter: Any = None  # one per process: prometheus_client's registry refuses a second registration
+    _children: dict[tuple[str, str, str], Any] = {}  # labelled counters, per process like _counter
 
     @classmethod
     def _get(cls) -> Any:
@@ -29,7 +30,11 @@ class RequestMetrics:
         return RequestMetrics._counter
 
     def count(self, endpoint: str, status: str = "ok", source: str = "plugin") -> None:
-        self._get().labels(endpoint, status, source).inc()
+        key = (endpoint, status, source)
+        child = RequestMetrics._children.get(key)
+        if child is None:
+            child = RequestMetrics._children[key] = self._get().labels(endpoint, status, source)
+        child.inc()
 
     def text(self) -> bytes:
         """The default registry in the Prometheus text exposition format."""

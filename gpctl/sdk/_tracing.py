@@ -90,7 +90,8 @@ def bind_request(metadata: RequestMetadata) -> None:
     fields = dict(metadata.logger_params)
     if metadata.tenant_id:
         fields["tenantID"] = metadata.tenant_id
-    _FIELDS.set(fields)
+    if fields or _FIELDS.get():
+        _FIELDS.set(fields)
 
 
 class RequestFieldsFilter(logging.Filter):

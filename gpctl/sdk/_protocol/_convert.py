@@ -146,7 +146,7 @@ def query_data_request(
                 ref_id=q.refId,
                 model=model,
                 query_type=q.queryType,
-                time_range=TimeRange(q.timeRange.fromEpochMS, q.timeRange.toEpochMS),
+                time_range=_time_range(q.timeRange.fromEpochMS, q.timeRange.toEpochMS),
                 interval_ms=q.intervalMS,
                 max_data_points=q.maxDataPoints,
                 json=model,
@@ -154,6 +154,19 @@ def query_data_request(
             )
         )
     return QueryDataRequest(queries, headers), bad
+
+
+_TIME_RANGES: dict[tuple[int, int], TimeRange] = {}
+
+
+def _time_range(start: int, end: int) -> TimeRange:
+    """The (immutable) `TimeRange`, shared by the queries of a dashboard that all ask for the same range."""
+    found = _TIME_RANGES.get((start, end))
+    if found is None:
+        if len(_TIME_RANGES) >= 256:
+            _TIME_RANGES.clear()
+        found = _TIME_RANGES[start, end] = TimeRange(start, end)
+    return found
 
 
 def _query_json(raw: bytes) -> dict[str, Any]:
@@ -168,9 +181,17 @@ def _query_json(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def data_response(ref_id: str, response: DataResponse, fmt: Any) -> pb.DataResponse:
-    """Encode one query's result (frames as Arrow IPC files, or frame JSON when the host asked for JSON)."""
-    out = pb.DataResponse(status=response.status, format=fmt)
+def data_response(
+    ref_id: str, response: DataResponse, fmt: Any, out: pb.DataResponse | None = None
+) -> pb.DataResponse:
+    """Encode one query's result (frames as Arrow IPC files, or frame JSON when the host asked for JSON).
+
+    `out` is the message to fill (an entry of `QueryDataResponse.responses`), a new one without it.
+    """
+    if out is None:
+        out = pb.DataResponse()
+    out.status = response.status
+    out.format = fmt
     if response.frames:
         out.frames.extend(
             encode_frames(response.frames, "json" if fmt == pb.JSON else "arrow", ref_id=ref_id)

@@ -26,6 +26,11 @@ __all__ = ["ContextMaker", "DataServicer", "DiagnosticsServicer", "Housekeeping"
 logger = logging.getLogger("gpctl.sdk")
 
 
+_REQUEST_KEYS = frozenset(
+    ("tenantid", "loggerparamsctxmetadata")
+)  # what `bind_request` reads (lowercase in gRPC)
+
+
 class ContextMaker:
     """Build a handler's `PluginContext` (settings parsed, instance attached) from a request's proto context."""
 
@@ -50,12 +55,17 @@ class ContextMaker:
         self, proto: pb.PluginContext, context: grpc.aio.ServicerContext
     ) -> PluginContext[Any]:
         ctx = self.convert(proto)
-        metadata: dict[str, str] = {}
         pairs = context.invocation_metadata() or ()
+        if any(
+            key in _REQUEST_KEYS for key, _ in pairs
+        ):  # logger params + tenant on this request's log lines
+            bind_request(RequestMetadata.from_pairs(pairs))
+        if not self.runtime.needs_instance:
+            return ctx
+        metadata: dict[str, str] = {}
         for key, value in pairs:
             if isinstance(value, str):
                 metadata.setdefault(key, value)
-        bind_request(RequestMetadata.from_pairs(pairs))  # logger params + tenant on this request's log lines
         return await self.runtime.with_instance(ctx, metadata)
 
 
@@ -94,7 +104,7 @@ class DataServicer:
         out = pb.QueryDataResponse()
         failed = ""
         for ref_id, answer in answers.items():
-            out.responses[ref_id].CopyFrom(_convert.data_response(ref_id, answer, request.format))
+            _convert.data_response(ref_id, answer, request.format, out.responses[ref_id])
             if answer.error and not failed:
                 failed = answer.error_source or "plugin"
         self.runtime.metrics.count("queryData", "error" if failed else "ok", failed or "plugin")
