@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import IO, Any
 
-__all__ = ["TRACE", "HclogFormatter", "install"]
+__all__ = ["REQUEST_FIELDS", "TRACE", "HclogFormatter", "RequestFieldsFilter", "install"]
 
 TRACE = 5
 logging.addLevelName(TRACE, "TRACE")
@@ -60,6 +62,21 @@ class HclogFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+# The request's logger parameters and tenant, set by `gpctl.sdk._tracing.bind_request` (kept here so that
+# installing the handler before the handshake does not load the tracing module).
+REQUEST_FIELDS: ContextVar[Mapping[str, str] | None] = ContextVar("gpctl_request_log_fields", default=None)
+
+
+class RequestFieldsFilter(logging.Filter):
+    """A handler filter that copies the fields bound by `bind_request` onto each record (explicit extras win)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in (REQUEST_FIELDS.get() or {}).items():
+            if key not in record.__dict__:
+                setattr(record, key, value)
+        return True
+
+
 class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
     """A stream handler that looks `sys.stderr` up on every write (tests and stdout guards replace it)."""
 
@@ -75,8 +92,6 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def install(level: int = logging.DEBUG, stream: IO[str] | None = None) -> logging.Handler:
     """Send every log record to stderr (or `stream`) as hclog JSON; replaces the root logger's handlers."""
-    from gpctl.sdk._tracing import RequestFieldsFilter
-
     handler = _Handler(stream)
     handler.setFormatter(HclogFormatter())
     handler.addFilter(RequestFieldsFilter())  # a request's logger params (loggerparamsctxmetadata) and tenant

@@ -18,9 +18,11 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
+
+from gpctl.sdk._logging import REQUEST_FIELDS as _FIELDS
+from gpctl.sdk._logging import RequestFieldsFilter
 
 __all__ = ["RequestFieldsFilter", "RequestLogger", "RequestMetadata", "Tracer", "bind_request"]
 
@@ -78,9 +80,6 @@ class RequestMetadata:
         return {k: v for k, v in out.items() if v}
 
 
-_FIELDS: ContextVar[Mapping[str, str] | None] = ContextVar("gpctl_request_log_fields", default=None)
-
-
 def bind_request(metadata: RequestMetadata) -> None:
     """Attach the request's logger parameters (and tenant) to every log record of the current request.
 
@@ -92,16 +91,6 @@ def bind_request(metadata: RequestMetadata) -> None:
         fields["tenantID"] = metadata.tenant_id
     if fields or _FIELDS.get():
         _FIELDS.set(fields)
-
-
-class RequestFieldsFilter(logging.Filter):
-    """A handler filter that copies the fields bound by `bind_request` onto each record (explicit extras win)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        for key, value in (_FIELDS.get() or {}).items():
-            if key not in record.__dict__:
-                setattr(record, key, value)
-        return True
 
 
 class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]

@@ -13,13 +13,11 @@ does not wait for protobuf and the SDK's request code.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
 import grpc
-
-from ._tracing_interceptor import flush as flush_tracing
-from ._tracing_interceptor import interceptors
 
 if TYPE_CHECKING:
     from gpctl.sdk._dispatch import Runtime
@@ -113,8 +111,11 @@ class PluginServer:
     ) -> None:
         self._make_runtime = runtime if callable(runtime) else None
         self._runtime = None if callable(runtime) else runtime
-        # tracing, when Grafana asks for it
-        self.interceptors = interceptors(plugin_id or self.runtime.plugin.plugin_id)
+        self.interceptors = None
+        if os.environ.get("GF_INSTANCE_OTLP_ADDRESS"):  # tracing, when Grafana asks for it
+            from ._tracing_interceptor import interceptors
+
+            self.interceptors = interceptors(plugin_id or self.runtime.plugin.plugin_id)
         self.router = _Router()
         self.server = grpc.aio.server(
             options=[
@@ -188,6 +189,8 @@ class PluginServer:
         if self._runtime is not None:
             await self._runtime.instances.dispose_all()
         if self.interceptors:
+            from ._tracing_interceptor import flush as flush_tracing
+
             await asyncio.to_thread(flush_tracing, self.interceptors)
 
     async def wait(self) -> None:

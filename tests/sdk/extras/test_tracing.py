@@ -144,6 +144,7 @@ def test_every_pluginv2_call_runs_in_a_span(monkeypatch: pytest.MonkeyPatch) -> 
     from gpctl.sdk.testing import PluginClient
 
     fake = FakeSpans()
+    monkeypatch.setenv("GF_INSTANCE_OTLP_ADDRESS", "127.0.0.1:4317")  # the server looks for tracing only then
     monkeypatch.setattr(
         _tracing_interceptor.Tracer, "from_env", classmethod(lambda cls, plugin_id: Tracer(fake, fake))
     )
