@@ -78,9 +78,9 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def _start(executable: Path, cwd: Path, sample_rss: bool) -> tuple[float, float, float, float]:
+def _start(executable: Path, cwd: Path, sample_rss: bool, query: bool) -> tuple[float, float, float, float]:
     """One start: handshake ms, first CheckHealth OK ms (from exec), RSS MiB after 1 s idle and after a 1,000-row
-    QueryData (when asked)."""
+    QueryData (when asked; the query only when the plugin has one)."""
     rss = rss_query = float("nan")
     started = time.perf_counter()
     with launch_plugin(executable, cwd=cwd, timeout=30) as plugin:
@@ -90,7 +90,7 @@ def _start(executable: Path, cwd: Path, sample_rss: bool) -> tuple[float, float,
             if sample_rss:
                 time.sleep(1.0)
                 rss = _rss_mib(plugin.process.pid)
-                if client.query("", {"count": 1000})["A"].frames:
+                if query and client.query("", {"count": 1000})["A"].frames:
                     time.sleep(0.5)
                     rss_query = _rss_mib(plugin.process.pid)
         handshake = plugin.handshake_ms
@@ -98,13 +98,15 @@ def _start(executable: Path, cwd: Path, sample_rss: bool) -> tuple[float, float,
     return handshake, health_ms, rss, rss_query
 
 
-def _measure(executables: list[Path], runs: int, cwd: Path) -> list[tuple[float, float, float, float]]:
+def _measure(
+    executables: list[Path], runs: int, cwd: Path, query: bool
+) -> list[tuple[float, float, float, float]]:
     """Median handshake ms, median first-health ms and idle RSS for each executable, runs interleaved so machine
     load hits every variant alike; one warm-up start each is dropped."""
     samples: list[list[tuple[float, float, float, float]]] = [[] for _ in executables]
     for i in range(runs + 1):
         for k, exe in enumerate(executables):
-            result = _start(exe, cwd, sample_rss=i == runs)
+            result = _start(exe, cwd, sample_rss=i == runs, query=query)
             if i:
                 samples[k].append(result)
     return [
@@ -152,7 +154,7 @@ def _variant(name: str, base: Path, plugin: str | None, runs: int) -> dict[str, 
     size += artifact.executable.stat().st_size
     zip_path = package(project)[0]
     (handshake, health, rss, rss_query), base_run = _measure(
-        [artifact.executable, _unbundled(project, base)], runs, base
+        [artifact.executable, _unbundled(project, base)], runs, base, plugin is not FRAMELESS_PLUGIN
     )
     return {
         "build_s": build_s,
