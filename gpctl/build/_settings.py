@@ -5,10 +5,10 @@
     hidden-imports = ["my.plugin"]  # modules PyInstaller cannot see (dynamic imports)
     optimize = 0                    # Python -O level of the bundled bytecode (0, 1 or 2)
 
-numpy, pandas, polars, scipy, yaml, requests and cryptography are optional imports of pyarrow, numpy and
-gpctl.sdk: they are bundled only when the plugin's own sources import them, call a gpctl API that needs them
-(`to_numpy`, `to_pandas`, the time-series reshaping helpers), or a package those sources import requires them (or
-`hidden-imports` names them). A plugin that never builds frames (an app with only resources) can add
+numpy, pandas, polars, scipy, yaml, requests, cryptography and uvloop are optional imports of pyarrow, numpy,
+anyio and gpctl.sdk: they are bundled only when the plugin's own sources import them, call a gpctl API that needs
+them (`to_numpy`, `to_pandas`, the time-series reshaping helpers), or a package those sources import requires them
+(or `hidden-imports` names them). A plugin that never builds frames (an app with only resources) can add
 `excludes = ["pyarrow"]` and ship ~80 MiB less.
 """
 

@@ -113,11 +113,13 @@ OPTIONAL_MODULES: tuple[str, ...] = (
     "urllib3",
     "charset_normalizer",
     "cryptography",
+    "uvloop",
 )
 """Left out unless the plugin's own code (or a package it imports, through its requirements) needs them: numpy
 (~41 MiB with OpenBLAS; gpctl.sdk.data builds frames from lists and pyarrow arrays without it, and pyarrow only
-uses it when present), optional imports of pyarrow and numpy, and `cryptography` (14 MiB), which gpctl.sdk needs
-only for go-plugin's AutoMTLS, which Grafana does not enable."""
+uses it when present), optional imports of pyarrow and numpy, `cryptography` (14 MiB), which gpctl.sdk needs
+only for go-plugin's AutoMTLS, which Grafana does not enable, and `uvloop` (13 MiB), which anyio (httpx, starlette)
+imports only when asked to run on it."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",

@@ -185,6 +185,6 @@ def test_optional_modules_follow_the_dependencies_of_the_plugin_imports(project:
     plugin.write_text("import requests\nds = object()\n")
     excludes = set(_excludes(project, (), ()))
     assert not {"requests", "urllib3", "charset_normalizer"} & excludes  # requests needs them at run time
-    assert {"pandas", "polars", "yaml", "cryptography"} <= excludes
+    assert {"pandas", "polars", "yaml", "cryptography", "uvloop"} <= excludes
     assert dependency_closure({"pandas"}) >= {"pandas", "numpy", "dateutil"}
     assert dependency_closure({"gpctl"}) == {"gpctl"}  # the toolchain's own requirements are never followed
