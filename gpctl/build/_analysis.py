@@ -28,6 +28,7 @@ EXPECTED_IMPORTERS = frozenset(
         "grpc",
         "google",
         "gpctl",
+        "httpx",  # its command line (`httpx._main`) imports pygments, rich and click; a plugin never runs it
     }
 )
 """Packages whose imports of excluded modules are optional or only used by code a plugin never runs."""

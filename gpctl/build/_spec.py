@@ -99,6 +99,7 @@ EXCLUDES: tuple[str, ...] = (
     "pyarrow._pyarrow_cpp_tests",
     "pyarrow.benchmark",
     "pyarrow.conftest",
+    "pyarrow.cffi",  # the C data interface through cffi (pulls cffi and pycparser); pyarrow itself never imports it
     "numpy.f2py",
 )
 """Modules left out of every bundle."""
@@ -114,12 +115,13 @@ OPTIONAL_MODULES: tuple[str, ...] = (
     "charset_normalizer",
     "cryptography",
     "uvloop",
+    "pygments",
 )
 """Left out unless the plugin's own code (or a package it imports, through its requirements) needs them: numpy
 (~41 MiB with OpenBLAS; gpctl.sdk.data builds frames from lists and pyarrow arrays without it, and pyarrow only
 uses it when present), optional imports of pyarrow and numpy, `cryptography` (14 MiB), which gpctl.sdk needs
-only for go-plugin's AutoMTLS, which Grafana does not enable, and `uvloop` (13 MiB), which anyio (httpx, starlette)
-imports only when asked to run on it."""
+only for go-plugin's AutoMTLS, which Grafana does not enable, `uvloop` (13 MiB), which anyio (httpx, starlette)
+imports only when asked to run on it, and `pygments` (4 MiB of modules), which only httpx's command line uses."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",
