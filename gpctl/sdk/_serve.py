@@ -158,10 +158,8 @@ def _guard_stdout() -> None:
 
 
 def _warm_up() -> None:
-    """Import what the first requests need (frames, metrics) in the background, after the handshake."""
+    """Import what the first queries need (frames) in the background, after the handshake."""
     try:
-        import prometheus_client  # noqa: F401
-
         from gpctl.sdk.data import Field, Frame
 
         Frame("warm-up", Field("v", [1.0])).to_arrow()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -129,6 +131,33 @@ def test_metrics_text_has_request_counter_and_user_metrics() -> None:
     assert "caps_test_calls_total 3.0" in text
     assert 'grafana_plugin_request_total{endpoint="checkHealth",status="ok",status_source="plugin"}' in text
     assert "# TYPE grafana_plugin_request_total counter" in text
+
+
+def test_prometheus_client_loads_only_when_metrics_are_collected() -> None:
+    script = """
+import sys
+from gpctl.sdk import Datasource, HealthResult
+from gpctl.sdk.testing import PluginClient
+
+ds = Datasource("lazy-metrics-datasource")
+
+@ds.check_health
+def health(ctx):
+    return HealthResult.ok("fine")
+
+with PluginClient(ds) as client:
+    client.check_health()
+    client.check_health()
+    assert "prometheus_client" not in sys.modules, "prometheus_client was imported before CollectMetrics"
+    first = client.collect_metrics()
+    client.check_health()
+    second = client.collect_metrics()
+line = 'grafana_plugin_request_total{endpoint="checkHealth",status="ok",status_source="plugin"}'
+assert line + " 2.0" in first, first
+assert line + " 3.0" in second, second
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 def test_plain_resource_routes() -> None:
