@@ -167,6 +167,14 @@ def _warm_up() -> None:
         pass
 
 
+def _use_system_allocator() -> None:
+    """Let pyarrow allocate with malloc unless the environment chose: a 1M-row frame encodes ~4x faster here.
+
+    Set before pyarrow is imported (it reads the variable once); a built plugin's entry script does the same.
+    """
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> NoReturn:
     """Serve `plugin` to a go-plugin host (Grafana) until it shuts the plugin down; never returns."""
     _handle_argv(build_info)
@@ -180,6 +188,7 @@ def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> No
     from gpctl.sdk import _logging
 
     _logging.install(logging.DEBUG)
+    _use_system_allocator()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     code = asyncio.run(_serve(plugin))
     sys.stderr.flush()
@@ -253,6 +262,7 @@ def serve_standalone(
 
     `ready(bound_address)` is called once the server listens.
     """
+    _use_system_allocator()
     asyncio.run(_standalone(plugin, address, ready))
 
 
