@@ -53,7 +53,7 @@ ci.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the CLI; map every error to one `error:` line and an exit code (1, or 130 on Ctrl-C)."""
+    """Run the CLI; map every error to one `error:` line (message, then hint) and an exit code (1, 130 on Ctrl-C)."""
     from gpctl._env import debug_enabled
     from gpctl.errors import GpctlError
 
@@ -63,9 +63,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except GpctlError as exc:
         if debug_enabled():
             raise
-        sys.stderr.write(f"error: {exc.message}\n")
-        if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+        # One line: what is wrong, then what to do.
+        sys.stderr.write(f"error: {exc.message}{' ' + exc.hint if exc.hint else ''}\n")
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")

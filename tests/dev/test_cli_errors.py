@@ -24,8 +24,8 @@ def test_query_without_dev_server(run_cli, project: Path) -> None:  # type: igno
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"error: No dev server is running: `{project / 'dist' / 'standalone.txt'}` does not exist.\n"
-        "hint: Start one with `gpctl dev`.\n"
+        f"error: No dev server is running: `{project / 'dist' / 'standalone.txt'}` does not exist. "
+        "Start one with `gpctl dev`.\n"
     )
 
 
@@ -74,8 +74,8 @@ def test_dev_needs_a_backend_plugin(run_cli, project: Path) -> None:  # type: ig
     result = run_cli("dev")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: `{plugin_json}` has no `executable`; `gpctl dev` needs a backend plugin.\n"
-        'hint: Add `"backend": true` and `"executable": "gpx_<name>"` to plugin.json.\n'
+        f"error: `{plugin_json}` has no `executable`; `gpctl dev` needs a backend plugin. "
+        'Add `"backend": true` and `"executable": "gpx_<name>"` to plugin.json.\n'
     )
 
 

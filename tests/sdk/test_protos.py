@@ -41,8 +41,8 @@ def test_stale_sdk_stubs_are_reported(run_cli, tmp_path: Path, monkeypatch: pyte
     result = run_cli("protos", "--check")
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: Generated stubs are stale: `_protocol/pluginv2/backend_pb2.py`.\n"
-        "hint: Run `gpctl protos` to regenerate them.\n"
+        "error: Generated stubs are stale: `_protocol/pluginv2/backend_pb2.py`. "
+        "Run `gpctl protos` to regenerate them.\n"
     )
     result = run_cli("protos")
     assert (result.exit_code, result.stdout) == (

@@ -88,8 +88,8 @@ def test_sign_without_token(run_cli: Run, make_dist: MakeDist, monkeypatch: pyte
     result = run_cli("sign", str(make_dist()))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "error: `GRAFANA_ACCESS_POLICY_TOKEN` is not set; signing through grafana.com needs an access policy token.\n"
-        "hint: Create one with the `plugins:write` scope: "
+        "error: `GRAFANA_ACCESS_POLICY_TOKEN` is not set; signing through grafana.com needs an access policy token. "
+        "Create one with the `plugins:write` scope: "
         "https://grafana.com/developers/plugin-tools/publish-a-plugin/sign-a-plugin\n"
     )
 
