@@ -18,7 +18,7 @@ import ast
 import importlib.metadata
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,9 +96,8 @@ def source_files(source_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def imported_top_level(files: Iterable[Path]) -> set[str]:
-    """Top-level package names imported anywhere in the given Python files (syntax errors are skipped)."""
-    names: set[str] = set()
+def _python_trees(files: Iterable[Path]) -> Iterator[ast.Module]:
+    """The syntax trees of the Python files among `files` (files that do not parse are skipped)."""
     for path in files:
         if path.suffix != ".py":
             continue
@@ -106,6 +105,13 @@ def imported_top_level(files: Iterable[Path]) -> set[str]:
             tree = ast.parse(path.read_bytes(), filename=str(path))
         except (SyntaxError, ValueError):
             continue
+        yield tree
+
+
+def imported_top_level(files: Iterable[Path]) -> set[str]:
+    """Top-level package names imported anywhere in the given Python files (syntax errors are skipped)."""
+    names: set[str] = set()
+    for tree in _python_trees(files):
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names.update(alias.name.partition(".")[0] for alias in node.names)
@@ -132,13 +138,7 @@ def implied_top_level(files: Iterable[Path]) -> set[str]:
     false match only keeps a module in the bundle.
     """
     names: set[str] = set()
-    for path in files:
-        if path.suffix != ".py":
-            continue
-        try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-        except (SyntaxError, ValueError):
-            continue
+    for tree in _python_trees(files):
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in IMPLIED_MODULES:
                 names.add(IMPLIED_MODULES[node.attr])
