@@ -154,9 +154,11 @@ class RpcFailed(RuntimeError):
         self.details = details
 
 
-def _result(status: pb.StatusResult | None) -> StatusResult | None:
-    if status is None or not status.status:
+def _result(answer: Any) -> StatusResult | None:
+    """The `result` status of a plugin's answer, None when it has none."""
+    if not answer.HasField("result") or not answer.result.status:
         return None
+    status: pb.StatusResult = answer.result
     return StatusResult(status.status, status.message, status.reason, status.code)  # type: ignore[arg-type]
 
 
@@ -187,14 +189,11 @@ def validate(
     old: Any,
     timeout: float,
 ) -> ValidationResult:
-    try:
-        answer = pb_grpc.AdmissionControlStub(channel).ValidateAdmission(
-            _admission(ctx, obj, operation, kind, old), timeout=timeout
-        )
-    except grpc.RpcError as exc:
-        raise RpcFailed("ValidateAdmission", exc.code().name.lower(), exc.details() or "") from None
-    result = _result(answer.result if answer.HasField("result") else None)
-    return ValidationResult(answer.allowed, result, tuple(answer.warnings))
+    stub = pb_grpc.AdmissionControlStub(channel)
+    answer = _call(
+        "ValidateAdmission", stub.ValidateAdmission, _admission(ctx, obj, operation, kind, old), timeout
+    )
+    return ValidationResult(answer.allowed, _result(answer), tuple(answer.warnings))
 
 
 def mutate(
@@ -206,14 +205,11 @@ def mutate(
     old: Any,
     timeout: float,
 ) -> MutationResult:
-    try:
-        answer = pb_grpc.AdmissionControlStub(channel).MutateAdmission(
-            _admission(ctx, obj, operation, kind, old), timeout=timeout
-        )
-    except grpc.RpcError as exc:
-        raise RpcFailed("MutateAdmission", exc.code().name.lower(), exc.details() or "") from None
-    result = _result(answer.result if answer.HasField("result") else None)
-    return MutationResult(answer.allowed, result, tuple(answer.warnings), bytes(answer.object_bytes))
+    stub = pb_grpc.AdmissionControlStub(channel)
+    answer = _call(
+        "MutateAdmission", stub.MutateAdmission, _admission(ctx, obj, operation, kind, old), timeout
+    )
+    return MutationResult(answer.allowed, _result(answer), tuple(answer.warnings), bytes(answer.object_bytes))
 
 
 def convert(
@@ -231,9 +227,13 @@ def convert(
         objects=[pb.RawObject(raw=o.raw, content_type=o.content_type) for o in raw],
         target_version=pb.GroupVersion(group=target[0], version=target[1]),
     )
+    answer = _call("ConvertObjects", pb_grpc.ResourceConversionStub(channel).ConvertObjects, request, timeout)
+    return ConversionResult(tuple(RawObject(o.raw, o.content_type) for o in answer.objects), _result(answer))
+
+
+def _call(method: str, call: Any, request: Any, timeout: float) -> Any:
+    """The plugin's answer to one client call; a gRPC error becomes `RpcFailed` naming `method`."""
     try:
-        answer = pb_grpc.ResourceConversionStub(channel).ConvertObjects(request, timeout=timeout)
+        return call(request, timeout=timeout)
     except grpc.RpcError as exc:
-        raise RpcFailed("ConvertObjects", exc.code().name.lower(), exc.details() or "") from None
-    result = _result(answer.result if answer.HasField("result") else None)
-    return ConversionResult(tuple(RawObject(o.raw, o.content_type) for o in answer.objects), result)
+        raise RpcFailed(method, exc.code().name.lower(), exc.details() or "") from None
