@@ -25,8 +25,8 @@ S = TypeVar("S")
 I = TypeVar("I")  # noqa: E741
 
 
-class Secrets(Mapping[str, str]):
-    """Decrypted `secureJsonData` as a read-only mapping whose `repr` lists keys only."""
+class _StrMapping(Mapping[str, str]):
+    """A read-only copy of a str -> str mapping (base of `Secrets` and `GrafanaConfig`)."""
 
     __slots__ = ("_data",)
 
@@ -41,6 +41,12 @@ class Secrets(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class Secrets(_StrMapping):
+    """Decrypted `secureJsonData` as a read-only mapping whose `repr` lists keys only."""
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return "Secrets(" + ", ".join(f"{k}=***" for k in self._data) + ")"

@@ -8,8 +8,10 @@ and the well-known keys have typed accessors. Missing keys give `None` (or an em
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from gpctl.sdk._context import _StrMapping
 
 __all__ = ["GrafanaConfig", "ProxyConfig", "SqlConfig"]
 
@@ -59,7 +61,7 @@ class SqlConfig:
     max_conn_lifetime_s: int | None
 
 
-class GrafanaConfig(Mapping[str, str]):
+class GrafanaConfig(_StrMapping):
     """The `grafanaConfig` of a request: a read-only mapping with typed accessors.
 
     Example:
@@ -68,19 +70,7 @@ class GrafanaConfig(Mapping[str, str]):
         ('https://grafana.example', 4)
     """
 
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, str] | None = None) -> None:
-        self._data = dict(data or {})
-
-    def __getitem__(self, key: str) -> str:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
+    __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, GrafanaConfig):
