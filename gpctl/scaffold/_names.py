@@ -79,36 +79,25 @@ def package_name(name: str) -> str:
 
 def check_name(name: str) -> str:
     """Return the stripped plugin name, or raise `TemplateError` when it cannot make a plugin id."""
-    stripped = name.strip()
-    if not stripped:
-        raise TemplateError("The plugin name is empty; pass a name such as `--name Weather`.")
-    if _FORBIDDEN.search(stripped):
-        raise TemplateError(
-            f"The plugin name `{stripped}` contains a quote, backslash, backtick or control character; remove it."
-        )
-    if not _NOT_ALNUM.sub("", stripped):
-        raise TemplateError(
-            f"The plugin name `{stripped}` has no letters or digits; pass a name such as `--name Weather`."
-        )
-    return stripped
+    return _checked(name, "plugin name", "pass a name such as `--name Weather`")
 
 
 def check_org(org: str) -> str:
     """Return the stripped organisation, or raise `TemplateError` when it cannot start a plugin id."""
-    stripped = org.strip()
+    return _checked(org, "organization", "pass your grafana.com organization slug, e.g. `--org acme`")
+
+
+def _checked(value: str, what: str, hint: str) -> str:
+    """`value` stripped; `TemplateError` (ending with `hint`) when it is empty or cannot be part of a plugin id."""
+    stripped = value.strip()
     if not stripped:
-        raise TemplateError(
-            "The organization is empty; pass your grafana.com organization slug, e.g. `--org acme`."
-        )
+        raise TemplateError(f"The {what} is empty; {hint}.")
     if _FORBIDDEN.search(stripped):
         raise TemplateError(
-            f"The organization `{stripped}` contains a quote, backslash, backtick or control character; remove it."
+            f"The {what} `{stripped}` contains a quote, backslash, backtick or control character; remove it."
         )
     if not _NOT_ALNUM.sub("", stripped):
-        raise TemplateError(
-            f"The organization `{stripped}` has no letters or digits; "
-            "pass your grafana.com organization slug, e.g. `--org acme`."
-        )
+        raise TemplateError(f"The {what} `{stripped}` has no letters or digits; {hint}.")
     return stripped
 
 
