@@ -30,11 +30,6 @@ class RequestMetrics:
         with RequestMetrics._lock:
             RequestMetrics._counts[key] = RequestMetrics._counts.get(key, 0) + 1
 
-    def counts(self) -> dict[_Key, int]:
-        """The requests counted so far, by (endpoint, status, status_source)."""
-        with RequestMetrics._lock:
-            return dict(RequestMetrics._counts)
-
     def text(self) -> bytes:
         """The default registry in the Prometheus text exposition format, with the request counter up to date."""
         from prometheus_client import REGISTRY, Counter, generate_latest
