@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import traceback
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -195,16 +194,3 @@ def _response(result: Any) -> DataResponse:
     raise TypeError(
         f"A query handler must return a Frame, a list of frames or a DataResponse, not `{type(result).__name__}`."
     )
-
-
-def decode_json(raw: bytes) -> dict[str, Any]:
-    """Decode a query's JSON model; raise `QueryError` (400) when it is not a JSON object."""
-    if not raw:
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise QueryError(f"The query JSON is not valid JSON: {exc}.", status=400) from None
-    if not isinstance(value, dict):
-        raise QueryError("The query JSON must be an object.", status=400)
-    return value
