@@ -9,7 +9,6 @@ client talks straight to the dev server (protocol.md §3.5). A stale `pid.txt` f
 from __future__ import annotations
 
 import os
-import platform
 import shlex
 import shutil
 import signal
@@ -18,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gpctl.build._targets import host_target
 from gpctl.errors import DevError
 from gpctl.project import Project
 
@@ -42,10 +42,7 @@ def address_env_var(plugin_id: str) -> str:
 
 def executable_name(executable: str) -> str:
     """Return the file name Grafana execs for `executable` on this machine, e.g. `gpx_weather_linux_amd64`."""
-    goos = {"win32": "windows", "darwin": "darwin"}.get(sys.platform, "linux")
-    machine = platform.machine().lower()
-    goarch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
-    return f"{executable}_{goos}_{goarch}" + (".exe" if goos == "windows" else "")
+    return host_target().executable_name(executable)
 
 
 def choose_address(plugin_id: str, requested: str | None = None) -> str:
