@@ -79,14 +79,19 @@ def test_zip_with_escaping_symlink_is_invalid(make_dist: MakeDist, test_key: Any
         ("p\\..\\evil.txt", "has an absolute or Windows path; refusing to unpack."),
     ],
 )
-def test_unsafe_entries_are_refused(make_dist: MakeDist, tmp_path: Path, name: str, message: str) -> None:
+def test_unsafe_entries_are_refused(
+    make_dist: MakeDist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, message: str
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # so a `..` escape would land under tmp_path
     archive = _zip(make_dist(), tmp_path / "plugin.zip", "p/")
     with zipfile.ZipFile(archive, "a") as bundle:
         bundle.writestr(name, b"evil")
     with pytest.raises(SignError) as info:
         verify(archive)
     assert str(info.value) == f"Zip entry `{name}` in `{archive}` {message}"
-    assert not list(tmp_path.parent.glob("**/evil.txt"))
+    assert not list(tmp_path.glob("**/evil.txt"))
 
 
 def test_no_write_through_a_symlink_entry(make_dist: MakeDist, tmp_path: Path) -> None:
