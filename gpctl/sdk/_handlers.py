@@ -19,39 +19,31 @@ def describe(fn: Any) -> str:
     return getattr(fn, "__qualname__", None) or repr(fn)
 
 
-def check_arity(fn: Any, what: str, allowed: tuple[int, ...]) -> None:
-    """Raise `ConfigurationError` unless `fn` is callable with one of `allowed` positional argument counts."""
+def check_arity(fn: Any, what: str, allowed: tuple[int, ...]) -> int:
+    """The largest count in `allowed` that `fn` accepts as positional arguments.
+
+    Raise `ConfigurationError` unless `fn` is callable with one of them (one `inspect.signature` per handler).
+    """
     if not callable(fn):
         raise ConfigurationError(f"The {what} must be a function, not `{type(fn).__name__}`.")
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):
-        return
+        return max(allowed)
     params = list(sig.parameters.values())
     if any(p.kind is p.VAR_POSITIONAL for p in params):
-        return
+        return max(allowed)
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     required = [p for p in positional if p.default is p.empty]
     kw_required = [p for p in params if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
-    if not kw_required and any(len(required) <= n <= len(positional) for n in allowed):
-        return
+    fits = [n for n in allowed if len(required) <= n <= len(positional)]
+    if not kw_required and fits:
+        return max(fits)
     names = " or ".join(str(n) for n in allowed)
     raise ConfigurationError(
         f"The {what} `{describe(fn)}` must take {names} positional argument(s); "
         f"its signature is `{describe(fn)}{sig}`."
     )
-
-
-def arity(fn: Any, allowed: tuple[int, ...]) -> int:
-    """The largest count in `allowed` that `fn` accepts (checked by `check_arity` before)."""
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        return max(allowed)
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
-        return max(allowed)
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return max(n for n in allowed if n <= len(positional))
 
 
 def _is_async(fn: Any) -> bool:

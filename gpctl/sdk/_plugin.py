@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from gpctl.sdk._handlers import AsyncHandler, arity, as_async, check_arity, describe
+from gpctl.sdk._handlers import AsyncHandler, as_async, check_arity, describe
 from gpctl.sdk._models import check_model
 from gpctl.sdk.errors import ConfigurationError
 
@@ -186,12 +186,12 @@ class _Plugin:
         """Register the CheckHealth handler: `(ctx) -> HealthResult`, sync or async."""
 
         def register(fn: F) -> F:
-            check_arity(fn, "check_health handler", (1, 0))
+            n = check_arity(fn, "check_health handler", (1, 0))
             if self.handlers.check_health is not None:
                 raise ConfigurationError(
                     f"A check_health handler is already registered on `{self.plugin_id}`."
                 )
-            self.handlers.check_health = as_async(fn, arity(fn, (1, 0)))
+            self.handlers.check_health = as_async(fn, n)
             return fn
 
         return register(fn) if fn is not None else register
@@ -204,11 +204,11 @@ class _Plugin:
             raise ConfigurationError(f"Unknown HTTP method `{bad[0]}` for resource `{path}`.")
 
         def register(fn: F) -> F:
-            check_arity(fn, f"resource handler for `{path}`", (2, 1))
+            n = check_arity(fn, f"resource handler for `{path}`", (2, 1))
             for route in self.handlers.routes:
                 if route.path.strip("/") == path.strip("/") and route.methods & wanted:
                     raise ConfigurationError(f"A resource handler for `{path}` is already registered.")
-            call = as_async(fn, arity(fn, (2, 1)))
+            call = as_async(fn, n)
             self.handlers.routes.append(ResourceRoute(path, wanted, fn, call, _route_pattern(path)))
             return fn
 
@@ -283,8 +283,8 @@ class _Plugin:
                 continue
             if name != "check_health" and not isinstance(plugin, Datasource):
                 raise ConfigurationError(f"An app cannot have a `{name}` handler; use Datasource.from_class.")
-            check_arity(method, f"method `{handler_class.__name__}.{name}`", tuple(n + 1 for n in counts))
-            n = arity(method, tuple(n + 1 for n in counts)) - 1
+            allowed = tuple(n + 1 for n in counts)
+            n = check_arity(method, f"method `{handler_class.__name__}.{name}`", allowed) - 1
             found = True
             plugin._bind_method(name, method, n, query_model)
         if not found:
@@ -340,13 +340,13 @@ class Datasource(_Plugin):
 
         def register(fn: F) -> F:
             what = f"query handler for type `{query_type}`" if query_type else "fallback query handler"
-            check_arity(fn, what, (2, 1))
+            n = check_arity(fn, what, (2, 1))
             if query_type in self.handlers.queries:
                 raise ConfigurationError(
                     f"A {what} is already registered on `{self.plugin_id}` "
                     f"(`{describe(self.handlers.queries[query_type].fn)}`)."
                 )
-            call = as_async(fn, arity(fn, (2, 1)))
+            call = as_async(fn, n)
             self.handlers.queries[query_type] = QueryRoute(query_type, fn, call, model)
             return fn
 
@@ -354,10 +354,10 @@ class Datasource(_Plugin):
 
     def query_data(self, fn: F) -> F:
         """Register a whole-batch handler `(request: QueryDataRequest, ctx) -> dict[ref_id, DataResponse]`."""
-        check_arity(fn, "query_data handler", (2, 1))
+        n = check_arity(fn, "query_data handler", (2, 1))
         if self.handlers.query_data is not None:
             raise ConfigurationError(f"A query_data handler is already registered on `{self.plugin_id}`.")
-        self.handlers.query_data = as_async(fn, arity(fn, (2, 1)))
+        self.handlers.query_data = as_async(fn, n)
         return fn
 
 
