@@ -74,14 +74,15 @@ def _body_buffers(frame: Frame, rows: int) -> list[Any] | None:
     return out
 
 
-def _join(buffers: list[Any]) -> bytes:
+def _padded(buffers: list[Any]) -> list[Any]:
+    """The body as pyarrow lays it out: each buffer followed by zeros up to a multiple of 8 bytes."""
     parts: list[Any] = []
     for buf in buffers:
         parts.append(buf)
         pad = -len(buf) % 8
         if pad:
             parts.append(_ZEROS[:pad])
-    return b"".join(parts)
+    return parts
 
 
 def _body_start(data: bytes) -> int:
@@ -113,7 +114,7 @@ class TemplateEncoder:
         key = (self.schema_key(frame, ref_id), rows, tuple(len(b) for b in buffers))
         template = self.templates.get(key)
         if template is not None:
-            return template[0] + _join(buffers) + template[1]
+            return b"".join([template[0], *_padded(buffers), template[1]])  # the column buffers copied once
         data = self.slow(frame, ref_id)
         if key in self.templates:  # known not to fit the template
             return data
@@ -122,7 +123,7 @@ class TemplateEncoder:
                 self.seen.clear()
             self.seen.add(key)
             return data
-        body = _join(buffers)
+        body = b"".join(_padded(buffers))
         start = _body_start(data)
         fits = start > 0 and data[start : start + len(body)] == body
         if len(self.templates) >= _MAX_TEMPLATES:
