@@ -6,12 +6,12 @@ The OpenPGP signature itself is not verified here (that is `gpctl verify`); this
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from pathlib import Path
 from typing import Any
 
+from gpctl.sign._files import sha256_file
 from gpctl.validate._context import Context
 from gpctl.validate._report import Rule, Severity
 
@@ -53,13 +53,7 @@ def manifest_payload(text: str) -> dict[str, Any] | None:
 
 def _sha256(ctx: Context, path: Path) -> str:
     known = ctx.digests.get(path)
-    if known is not None:
-        return known
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return known if known is not None else sha256_file(path)
 
 
 def check(ctx: Context) -> None:
