@@ -17,7 +17,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gpctl.build._targets import host_target
 from gpctl.errors import DevError
 from gpctl.project import Project
 
@@ -42,6 +41,9 @@ def address_env_var(plugin_id: str) -> str:
 
 def executable_name(executable: str) -> str:
     """Return the file name Grafana execs for `executable` on this machine, e.g. `gpx_weather_linux_amd64`."""
+    # imported here: the dev launcher imports this module at startup and needs nothing from gpctl.build
+    from gpctl.build._targets import host_target
+
     return host_target().executable_name(executable)
 
 
