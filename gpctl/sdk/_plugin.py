@@ -89,6 +89,13 @@ def _route_pattern(path: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
+def _check_model(model: type, what: str) -> None:
+    try:
+        check_model(model, what)
+    except TypeError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
 class HandlerTable:
     """Every handler of one plugin: what the runtime dispatches on."""
 
@@ -156,10 +163,7 @@ class _Plugin:
             raise ConfigurationError(f"The plugin id must be a non-empty string, not `{plugin_id!r}`.")
         for what, model in (("json_data model", json_data), ("secure_json_data model", secure_json_data)):
             if model is not None:
-                try:
-                    check_model(model, what)
-                except TypeError as exc:
-                    raise ConfigurationError(str(exc)) from None
+                _check_model(model, what)
         if instance is not None and not callable(instance):
             raise ConfigurationError(
                 f"The instance factory must be callable, not `{type(instance).__name__}`."
@@ -297,12 +301,8 @@ class _Plugin:
     def _bind_method(self, name: str, method: Callable[..., Any], n: int, query_model: type | None) -> None:
         bound = as_async(method, n + 1)
 
-        async def call(*args: Any) -> Any:
-            ctx = args[-1]
-            if name == "check_health":
-                ctx = args[0]
-            instance = ctx.instance
-            return await bound(instance, *args)
+        async def call(*args: Any) -> Any:  # the runtime passes the context last: (ctx) or (query, ctx)
+            return await bound(args[-1].instance, *args)
 
         if name == "check_health":
             self.handlers.check_health = call
@@ -310,10 +310,7 @@ class _Plugin:
             self.handlers.query_data = call
         else:
             if query_model is not None:
-                try:
-                    check_model(query_model, "query model")
-                except TypeError as exc:
-                    raise ConfigurationError(str(exc)) from None
+                _check_model(query_model, "query model")
             self.handlers.queries[None] = QueryRoute(None, method, call, query_model)
 
 
@@ -333,10 +330,7 @@ class Datasource(_Plugin):
                 f"The query type must be a string; use `@ds.query()` for the fallback, not `{query_type!r}`."
             )
         if model is not None:
-            try:
-                check_model(model, "query model")
-            except TypeError as exc:
-                raise ConfigurationError(str(exc)) from None
+            _check_model(model, "query model")
 
         def register(fn: F) -> F:
             what = f"query handler for type `{query_type}`" if query_type else "fallback query handler"
