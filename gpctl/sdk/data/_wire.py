@@ -51,10 +51,12 @@ class StreamPacketEncoder:
         from gpctl.sdk.data._json import encode_json
 
         schema = encode_json(frame, "schema")
+        data = encode_json(frame, "data")
         if schema == self._schema:
-            return encode_json(frame, "data")
+            return data
         self._schema = schema
-        return encode_json(frame, "all")
+        # `{"schema":S}` and `{"data":D}` spliced: the bytes of `encode_json(frame, "all")`, S not serialised again
+        return schema[:-1] + b"," + data[1:]
 
     def reset(self) -> None:
         """Send the schema again with the next frame (for example after a client reconnects)."""

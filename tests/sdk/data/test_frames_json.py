@@ -165,6 +165,7 @@ def test_stream_packets_send_the_schema_once() -> None:
     second = json.loads(encoder.encode(Frame("s", Field("v", [2.0]))))
     changed = json.loads(encoder.encode(Frame("s", Field("v", [3]))))
     assert list(first) == ["schema", "data"]
+    assert StreamPacketEncoder().encode(frame()) == frame().to_json()
     assert second == {"data": {"values": [[2.0]]}}
     assert list(changed) == ["schema", "data"]
     encoder.reset()
