@@ -35,19 +35,18 @@ def compact_json(value: Any, what: str) -> bytes:
 
 def schema_of(frame: Frame, ref_id: str | None = None) -> Any:
     """Return the Arrow schema of `frame`; an empty frame ref_id is replaced by `ref_id`."""
+    name, frame_ref, meta, items = _schema_key(frame, ref_id)
     fields = []
-    for item in frame.fields:
-        metadata = {b"tstype": item.type.tstype.encode()}
-        if item.labels is not None:
-            metadata[b"labels"] = compact_json(
-                dict(sorted(item.labels.items())), f"labels of field `{item.name}`"
-            )
-        if item.config is not None:
-            metadata[b"config"] = compact_json(item.config.to_dict(), f"config of field `{item.name}`")
-        fields.append(pa.field(item.name, ARROW_TYPES[item.type], nullable=item.nullable, metadata=metadata))
-    metadata = {b"name": frame.name.encode(), b"refId": (frame.ref_id or ref_id or "").encode()}
-    if frame.meta is not None:
-        metadata[b"meta"] = compact_json(frame.meta.to_dict(), f"meta of frame `{frame.name}`")
+    for field_name, ftype, nullable, labels, config in items:
+        metadata = {b"tstype": ftype.tstype.encode()}
+        if labels is not None:
+            metadata[b"labels"] = compact_json(dict(labels), f"labels of field `{field_name}`")
+        if config is not None:
+            metadata[b"config"] = config
+        fields.append(pa.field(field_name, ARROW_TYPES[ftype], nullable=nullable, metadata=metadata))
+    metadata = {b"name": name.encode(), b"refId": frame_ref.encode()}
+    if meta is not None:
+        metadata[b"meta"] = meta
     return pa.schema(fields, metadata=dict(sorted(metadata.items())))
 
 
@@ -59,8 +58,7 @@ def to_table(frame: Frame, ref_id: str | None = None) -> Any:
 
 
 def _schema_key(frame: Frame, ref_id: str | None) -> tuple[Any, ...]:
-    """Everything `schema_of` reads, as a hashable key."""
-    meta = None if frame.meta is None else compact_json(frame.meta.to_dict(), f"meta of frame `{frame.name}`")
+    """Everything the Arrow schema holds, as a hashable key (config and meta already as their JSON)."""
     fields = tuple(
         (
             f.name,
@@ -71,6 +69,7 @@ def _schema_key(frame: Frame, ref_id: str | None) -> tuple[Any, ...]:
         )
         for f in frame.fields
     )
+    meta = None if frame.meta is None else compact_json(frame.meta.to_dict(), f"meta of frame `{frame.name}`")
     return (frame.name, frame.ref_id or ref_id or "", meta, fields)
 
 
