@@ -19,7 +19,7 @@ from gpctl.validate._binary import ExecutableHeader, highest_version, read_heade
 from gpctl.validate._context import Context
 from gpctl.validate._report import BinaryInfo, Rule, Severity
 
-__all__ = ["GLIBC_FLOOR", "KNOWN_TARGETS", "RULES", "check", "executables"]
+__all__ = ["GLIBC_FLOOR", "KNOWN_TARGETS", "RULES", "check", "executable_dir", "executables"]
 
 E, W, R = Severity.ERROR, Severity.WARNING, Severity.RECOMMENDATION
 ALERTING = Rule(
@@ -129,7 +129,8 @@ def _bool(data: dict[str, Any], key: str) -> bool:
     return data.get(key) is True
 
 
-def _exe_dir(root: Path, rel: str, executable: str) -> Path:
+def executable_dir(root: Path, rel: str, executable: str) -> Path:
+    """The folder plugin.json at `rel` (relative to `root`) points its `executable` into."""
     return root / PurePosixPath(rel).parent / PurePosixPath(executable).parent
 
 
@@ -145,7 +146,7 @@ def executables(ctx: Context) -> list[Executable]:
             continue
         base = PurePosixPath(executable).name
         pattern = re.compile(rf"^{re.escape(base)}_(?P<os>[a-z0-9]+)_(?P<arch>[a-z0-9]+)(?P<exe>\.exe)?$")
-        folder = Path(os.path.normpath(_exe_dir(ctx.root, rel, executable)))
+        folder = Path(os.path.normpath(executable_dir(ctx.root, rel, executable)))
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
@@ -178,7 +179,7 @@ def _check_declaration(ctx: Context, root: Path) -> None:
                 MISSING, rel, "`backend` is true but `executable` is missing; set it, e.g. `gpx_weather`."
             )
         elif executable:
-            folder = _exe_dir(root, rel, executable)
+            folder = executable_dir(root, rel, executable)
             base = PurePosixPath(executable).name
             if not folder.is_dir() or not any(p.name.startswith(base) for p in folder.iterdir()):
                 ctx.report(

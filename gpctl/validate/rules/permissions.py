@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from gpctl.validate._context import Context
 from gpctl.validate._report import Rule, Severity
+from gpctl.validate.rules.backend import executable_dir
 
 __all__ = ["RULES", "check"]
 
@@ -41,7 +42,7 @@ def check(ctx: Context) -> None:
         executable = data.get("executable")
         if not isinstance(executable, str) or not executable:
             continue
-        folder = ctx.root / PurePosixPath(rel).parent / PurePosixPath(executable).parent
+        folder = executable_dir(ctx.root, rel, executable)
         base = PurePosixPath(executable).name
         binaries = _matching(folder, base) if folder.is_dir() else []
         if not binaries:
