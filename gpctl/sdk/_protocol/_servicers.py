@@ -71,14 +71,15 @@ class ContextMaker:
 
 async def _context_or_error(
     make: ContextMaker, proto: pb.PluginContext, context: grpc.aio.ServicerContext
-) -> tuple[PluginContext[Any] | None, QueryError | None]:
+) -> PluginContext[Any] | QueryError:
+    """The handler's context, or the error to answer with when settings or the instance fail."""
     try:
-        return await make(proto, context), None
+        return await make(proto, context)
     except QueryError as exc:
-        return None, exc
+        return exc
     except Exception as exc:
         log_failure("Creating the plugin instance failed.", exc, None)
-        return None, QueryError("Internal error while creating the plugin instance.", status=500)
+        return QueryError("Internal error while creating the plugin instance.", status=500)
 
 
 class DataServicer:
@@ -89,17 +90,16 @@ class DataServicer:
     async def QueryData(
         self, request: pb.QueryDataRequest, context: grpc.aio.ServicerContext
     ) -> pb.QueryDataResponse:
-        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
-        if ctx is not None and request.headers:
-            ctx = dataclasses.replace(ctx, headers=dict(request.headers))
+        ctx = await _context_or_error(self.make, request.pluginContext, context)
         sdk_request, answers = _convert.query_data_request(request)
-        if ctx is None:
-            err = error or QueryError("Internal error.", 500)
+        if isinstance(ctx, QueryError):
             for q in sdk_request.queries:
                 answers[q.ref_id] = DataResponse(
-                    error=err.message, status=err.status, error_source=err.error_source
+                    error=ctx.message, status=ctx.status, error_source=ctx.error_source
                 )
         elif sdk_request.queries:
+            if request.headers:
+                ctx = dataclasses.replace(ctx, headers=dict(request.headers))
             answers.update(await self.runtime.query_data(sdk_request, ctx))
         out = pb.QueryDataResponse()
         failed = ""
@@ -118,14 +118,13 @@ class DataServicer:
         async def run(
             req: pb.QueryChunkedDataRequest, ctxt: grpc.aio.ServicerContext
         ) -> AsyncIterator[QueryOutcome]:
-            ctx, error = await _context_or_error(self.make, req.pluginContext, ctxt)
+            ctx = await _context_or_error(self.make, req.pluginContext, ctxt)
             sdk_request, bad = _convert.query_data_request(req)
             for ref_id, answer in bad.items():
                 yield QueryOutcome(ref_id, (), answer.error or "", answer.status, answer.error_source)
-            if ctx is None:
-                err = error or QueryError("Internal error.", 500)
+            if isinstance(ctx, QueryError):
                 for q in sdk_request.queries:
-                    yield QueryOutcome(q.ref_id, (), err.message, err.status, err.error_source)
+                    yield QueryOutcome(q.ref_id, (), ctx.message, ctx.status, ctx.error_source)
                 return
             async for ref_id, answer in self.runtime.outcomes(sdk_request, ctx):
                 yield QueryOutcome(
@@ -145,12 +144,12 @@ class DiagnosticsServicer:
     ) -> pb.CheckHealthResponse:
         from gpctl.sdk._health import HealthResult
 
-        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
-        if ctx is not None and request.headers:
-            ctx = dataclasses.replace(ctx, headers=dict(request.headers))
-        if ctx is None:
-            result = HealthResult.error(error.message if error else "Internal error.")
+        ctx = await _context_or_error(self.make, request.pluginContext, context)
+        if isinstance(ctx, QueryError):
+            result = HealthResult.error(ctx.message)
         else:
+            if request.headers:
+                ctx = dataclasses.replace(ctx, headers=dict(request.headers))
             result = await self.runtime.check_health(ctx)
         self.runtime.metrics.count("checkHealth", "ok" if result.status == "ok" else "error")
         return _convert.health_response(result)
@@ -171,13 +170,12 @@ class ResourceServicer:
     async def CallResource(
         self, request: pb.CallResourceRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.CallResourceResponse]:
-        ctx, error = await _context_or_error(self.make, request.pluginContext, context)
-        if ctx is None:
-            err = error or QueryError("Internal error.", 500)
+        ctx = await _context_or_error(self.make, request.pluginContext, context)
+        if isinstance(ctx, QueryError):
             self.runtime.metrics.count("callResource", "error")
-            body = _convert.json_message(err.message)
+            body = _convert.json_message(ctx.message)
             yield pb.CallResourceResponse(
-                code=err.status, headers=_headers({"Content-Type": ["application/json"]}), body=body
+                code=ctx.status, headers=_headers({"Content-Type": ["application/json"]}), body=body
             )
             return
         sdk_request = ResourceRequest(
