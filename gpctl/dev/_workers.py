@@ -35,7 +35,6 @@ class WorkerProcess:
         *,
         cwd: Path,
         preload: list[str],
-        env: Mapping[str, str] | None = None,
         on_log: Callable[[str], None] | None = None,
         on_exit: Callable[[WorkerProcess, int], None] | None = None,
     ) -> None:
@@ -47,7 +46,6 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gpctl.dev._worker", *preload],
             cwd=cwd,
-            env=dict(env) if env is not None else None,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -55,10 +53,6 @@ class WorkerProcess:
         )
         threading.Thread(target=self._read_events, name="gpctl-dev-events", daemon=True).start()
         threading.Thread(target=self._read_logs, name="gpctl-dev-logs", daemon=True).start()
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
 
     def _read_events(self) -> None:
         stream = self.process.stdout
@@ -113,11 +107,8 @@ class WorkerProcess:
                 self.process.wait()
                 return Activation(False, str(event.get("stage", "load")), str(event.get("message", "")))
 
-    def stop(self, timeout: float = 1.0, *, wait: bool = True) -> None:
-        """Stop gracefully (SIGTERM), then SIGKILL after `timeout` seconds; `wait=False` reaps in the background."""
-        if not wait:
-            threading.Thread(target=self.stop, args=(timeout,), name="gpctl-dev-reap", daemon=True).start()
-            return
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop gracefully (SIGTERM), then SIGKILL after `timeout` seconds."""
         if self.process.poll() is None:
             try:
                 self.process.send_signal(signal.SIGTERM)
