@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gpctl.sdk.data._config import FieldConfig
+from gpctl.sdk.data._convert import ARROW_TYPES
 from gpctl.sdk.data._errors import FrameError
 from gpctl.sdk.data._field import Field
 from gpctl.sdk.data._meta import FrameMeta
@@ -228,7 +229,7 @@ def _decode_field(spec: Spec, column: list[Any], entity: Any, nano: Any) -> Fiel
         for key, value in (("NaN", math.nan), ("Inf", math.inf), ("NegInf", -math.inf)):
             for row in (entity or {}).get(key) or []:
                 floats[row] = value
-        array = _array(name, floats, pa.float32() if ftype is FieldType.FLOAT32 else pa.float64())
+        array = _array(name, floats, ARROW_TYPES[ftype])
     elif ftype is FieldType.JSON:
         array = pa.array(
             [
@@ -239,19 +240,16 @@ def _decode_field(spec: Spec, column: list[Any], entity: Any, nano: Any) -> Fiel
         )
     elif ftype.is_numeric or ftype is FieldType.ENUM:
         ints = [int(v) if isinstance(v, str) else v for v in column]
-        array = _array(name, ints, pa.uint16() if ftype is FieldType.ENUM else None, ftype)
+        array = _array(name, ints, ARROW_TYPES[ftype])
     else:
-        array = _array(name, column, pa.string() if ftype is FieldType.STRING else pa.bool_())
+        array = _array(name, column, ARROW_TYPES[ftype])  # string or bool
     if array.null_count and not nullable:
         raise FrameError(f"Field `{name}` is not nullable but its JSON values hold `null`.")
     return Field._from_arrow(name, array, ftype, nullable, labels, config)
 
 
-def _array(name: str, values: list[Any], arrow_type: Any, ftype: FieldType | None = None) -> Any:
-    from gpctl.sdk.data._convert import ARROW_TYPES
-
-    target = arrow_type if arrow_type is not None else ARROW_TYPES[ftype] if ftype is not None else None
+def _array(name: str, values: list[Any], arrow_type: Any) -> Any:
     try:
-        return pa.array(values, type=target)
+        return pa.array(values, type=arrow_type)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
         raise FrameError(f"Field `{name}` has JSON values that do not fit its type: `{exc}`.") from exc
