@@ -17,18 +17,12 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from gpctl.errors import ProjectError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from gpctl.project import _read_toml
 
 __all__ = [
     "IMPLIED_MODULES",
@@ -54,10 +48,9 @@ def load_settings(pyproject: Path) -> BuildSettings:
     """Read `[tool.gpctl.build]` from `pyproject`; missing keys keep their defaults.
 
     Raises:
-        ProjectError: an unknown key or a value of the wrong type.
+        ProjectError: invalid TOML, an unknown key or a value of the wrong type.
     """
-    data: dict[str, Any] = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    table = data.get("tool", {}).get("gpctl", {}).get("build", {})
+    table = _read_toml(pyproject).get("tool", {}).get("gpctl", {}).get("build", {})
     where = f"`tool.gpctl.build` in `{pyproject}`"
     if not isinstance(table, dict):
         raise ProjectError(f"{where} must be a table.")
