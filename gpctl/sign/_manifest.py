@@ -109,6 +109,12 @@ class ManifestFields:
         return None
 
 
+_CANONICAL_KEYS = frozenset(
+    {"plugin", "version", "keyId", "time", "files", "manifestVersion", "signatureType", "signedByOrg"}
+    | {"signedByOrgName", "rootUrls"}
+)
+"""The fields' exact spellings; Go's json.Unmarshal lets an exact match win over a case-insensitive one."""
+
 _STRINGS = {
     "plugin": "plugin",
     "version": "version",
@@ -135,13 +141,15 @@ def parse_manifest(plaintext: bytes) -> ManifestFields:
     if not isinstance(data, dict):
         raise ValueError("the manifest is not a JSON object")
     values: dict[str, Any] = {}
-    for key in sorted(data, key=lambda k: k in _canonical_keys()):
+    for key in sorted(data, key=lambda k: k in _CANONICAL_KEYS):
         lowered = key.lower()
         value = data[key]
         if value is None:
             continue
         if lowered in _STRINGS:
-            values[_STRINGS[lowered]] = _expect(value, str, key)
+            if not isinstance(value, str):
+                raise ValueError(f"manifest field `{key}` is not a string")
+            values[_STRINGS[lowered]] = value
         elif lowered == "time":
             if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) <= value < 2**63:
                 raise ValueError(f"manifest field `{key}` is not an integer")
@@ -155,16 +163,3 @@ def parse_manifest(plaintext: bytes) -> ManifestFields:
                 raise ValueError(f"manifest field `{key}` is not a list of strings")
             values["root_urls"] = tuple(value)
     return ManifestFields(**values)
-
-
-def _canonical_keys() -> frozenset[str]:
-    return frozenset(
-        {"plugin", "version", "keyId", "time", "files", "manifestVersion", "signatureType", "signedByOrg"}
-        | {"signedByOrgName", "rootUrls"}
-    )
-
-
-def _expect(value: object, kind: type, key: str) -> Any:
-    if not isinstance(value, kind):
-        raise ValueError(f"manifest field `{key}` is not a string")
-    return value
