@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gpctl.build._targets import parse_target
 from gpctl.errors import BuildError
 
 __all__ = ["RUNNERS", "Runner", "render_github_workflow", "write_github_workflow"]
@@ -178,10 +179,9 @@ def render_github_workflow(
     """Return the workflow YAML for `runners` (and the Alpine/musl job when `musl`)."""
     matrix = []
     for runner in runners:
-        suffix = runner.target.replace("/", "_")
         matrix.append(
             f"          - target: {runner.target}\n"
-            f"            suffix: {suffix}\n"
+            f"            suffix: {parse_target(runner.target).suffix}\n"
             f"            runs-on: {runner.runs_on}\n"
             f'            container: "{runner.container}"'
         )
