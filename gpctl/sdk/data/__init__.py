@@ -79,9 +79,10 @@ __all__ = [
     "wide_to_multi",
 ]
 
-_TIMESERIES = ("long_to_wide", "multi_to_wide", "wide_to_long", "wide_to_multi")
-# Loaded on first use, so a plugin's time to the handshake does not include their dataclasses.
+# Loaded on first use, so a plugin's time to the handshake does not include their dataclasses (nor numpy, which
+# the time series helpers import).
 _LAZY = {
+    **dict.fromkeys(("long_to_wide", "multi_to_wide", "wide_to_long", "wide_to_multi"), "_timeseries"),
     **dict.fromkeys(("DataLink", "EnumConfig", "FieldConfig", "Threshold", "Thresholds"), "_config"),
     **dict.fromkeys(
         (
@@ -100,10 +101,6 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    if name in _TIMESERIES:  # imported on first use: it needs numpy
-        from gpctl.sdk.data import _timeseries
-
-        return getattr(_timeseries, name)
     if name in _LAZY:
         import importlib
 
