@@ -10,7 +10,6 @@ has schema and data and later ones data only, like the Go SDK. A failed query be
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -142,22 +141,14 @@ def query_chunked(
 ) -> tuple[list[Chunk], str]:
     """Send a QueryChunkedData call (queries as for `ProtocolClient.query_data`); return the chunks and the
     error status name (`""` when the call succeeded)."""
+    from ._client import data_query
     from .pluginv2 import backend_pb2_grpc as pb_grpc
 
-    chunked = pb.QueryChunkedDataRequest(pluginContext=ctx, format=pb.JSON if json_format else pb.ARROW)
-    for q in queries:
-        model = q.get("model", {})
-        start, end = q["time_range"]
-        chunked.queries.append(
-            pb.DataQuery(
-                refId=str(q.get("ref_id", "A")),
-                queryType=str(q.get("query_type", "")),
-                json=model if isinstance(model, bytes) else json.dumps(model).encode(),
-                timeRange=pb.TimeRange(fromEpochMS=int(start), toEpochMS=int(end)),
-                intervalMS=int(q.get("interval_ms", 1000)),
-                maxDataPoints=int(q.get("max_data_points", 100)),
-            )
-        )
+    chunked = pb.QueryChunkedDataRequest(
+        pluginContext=ctx,
+        format=pb.JSON if json_format else pb.ARROW,
+        queries=[data_query(q) for q in queries],
+    )
     chunks: list[Chunk] = []
     schemas: dict[str, Frame] = {}
     try:

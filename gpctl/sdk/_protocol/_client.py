@@ -21,7 +21,7 @@ from .plugin import grpc_controller_pb2, grpc_controller_pb2_grpc
 from .pluginv2 import backend_pb2 as pb
 from .pluginv2 import backend_pb2_grpc as pb_grpc
 
-__all__ = ["InProcessServer", "ProtocolClient", "RawDataResponse"]
+__all__ = ["InProcessServer", "ProtocolClient", "RawDataResponse", "data_query"]
 
 _HEALTH = {pb.CheckHealthResponse.OK: "ok", pb.CheckHealthResponse.ERROR: "error"}
 
@@ -71,9 +71,19 @@ class InProcessServer:
             self.loop.close()
 
 
-def _time_range(value: Any) -> pb.TimeRange:
-    start, end = value
-    return pb.TimeRange(fromEpochMS=int(start), toEpochMS=int(end))
+def data_query(query: Mapping[str, Any]) -> pb.DataQuery:
+    """A `DataQuery` proto from a dict: `ref_id`, `query_type`, `model` (dict or raw bytes), `time_range` (ms
+    pair), `interval_ms`, `max_data_points`."""
+    model = query.get("model", {})
+    start, end = query["time_range"]
+    return pb.DataQuery(
+        refId=str(query.get("ref_id", "A")),
+        queryType=str(query.get("query_type", "")),
+        json=model if isinstance(model, bytes) else json.dumps(model).encode(),
+        timeRange=pb.TimeRange(fromEpochMS=int(start), toEpochMS=int(end)),
+        intervalMS=int(query.get("interval_ms", 1000)),
+        maxDataPoints=int(query.get("max_data_points", 100)),
+    )
 
 
 class ProtocolClient:
@@ -138,22 +148,13 @@ class ProtocolClient:
         json_format: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> dict[str, RawDataResponse]:
-        """Each query: `ref_id`, `query_type`, `model` (dict or raw bytes), `time_range` (ms pair), ... ."""
+        """Each query as for `data_query`."""
         request = pb.QueryDataRequest(
-            pluginContext=ctx, headers=dict(headers or {}), format=pb.JSON if json_format else pb.ARROW
+            pluginContext=ctx,
+            headers=dict(headers or {}),
+            format=pb.JSON if json_format else pb.ARROW,
+            queries=[data_query(q) for q in queries],
         )
-        for q in queries:
-            model = q.get("model", {})
-            request.queries.append(
-                pb.DataQuery(
-                    refId=str(q.get("ref_id", "A")),
-                    queryType=str(q.get("query_type", "")),
-                    json=model if isinstance(model, bytes) else json.dumps(model).encode(),
-                    timeRange=_time_range(q["time_range"]),
-                    intervalMS=int(q.get("interval_ms", 1000)),
-                    maxDataPoints=int(q.get("max_data_points", 100)),
-                )
-            )
         response = self.data.QueryData(request, timeout=self.timeout)
         return {
             ref: (list(r.frames), r.status, r.error, r.errorSource, int(r.format))
