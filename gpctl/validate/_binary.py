@@ -20,8 +20,8 @@ _ELF_MACHINES = {
     0x08: "mips",
     0x15: "ppc64",
     0x16: "s390x",
+    0xF3: "riscv64",
 }
-_ELF_MACHINES |= {0xF3: "riscv64"}
 _MACHO_CPUS = {7: "386", 0x01000007: "amd64", 12: "arm", 0x0100000C: "arm64", 18: "ppc", 0x01000012: "ppc64"}
 _PE_MACHINES = {0x14C: "386", 0x8664: "amd64", 0x1C0: "arm", 0x1C4: "arm", 0xAA64: "arm64"}
 _SHT_GNU_VERNEED = 0x6FFFFFFE
@@ -244,7 +244,7 @@ def read_header(path: Path) -> ExecutableHeader:
                 b"\xca\xfe\xba\xbe",
                 b"\xca\xfe\xba\xbf",
             ):
-                if start[:4] in (b"\xca\xfe\xba\xbe",) and struct.unpack(">I", start[4:8])[0] > 30:
+                if start[:4] == b"\xca\xfe\xba\xbe" and struct.unpack(">I", start[4:8])[0] > 30:
                     return _UNKNOWN  # a Java class file shares the fat magic; its "count" is a version number
                 return _parse_macho(fh, start[:4])
             if start[:2] == b"MZ" and len(start) >= 64:
