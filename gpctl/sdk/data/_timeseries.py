@@ -226,5 +226,4 @@ def _label(value: Any) -> str:
 
 
 def _meta(frame: Frame, kind: FrameType) -> FrameMeta:
-    base = dataclasses.replace(frame.meta) if frame.meta is not None else FrameMeta()
-    return dataclasses.replace(base, type=kind, type_version=(0, 1))
+    return dataclasses.replace(frame.meta or FrameMeta(), type=kind, type_version=(0, 1))
