@@ -49,6 +49,12 @@ class QueryResult:
         return not self.error
 
 
+def _with_time_range(query: Mapping[str, Any]) -> dict[str, Any]:
+    """`query` with its `time_range` (epoch ms pair) defaulting to the last hour."""
+    now = int(time.time() * 1000)
+    return {**query, "time_range": query.get("time_range") or (now - 3_600_000, now)}
+
+
 class PluginClient:
     """A typed client for a plugin's pluginv2 services (see the module docstring).
 
@@ -180,8 +186,7 @@ class PluginClient:
         headers: Mapping[str, str] | None = None,
     ) -> dict[str, QueryResult]:
         """Send several queries in one request (dicts with `ref_id`, `query_type`, `model`, `time_range`...)."""
-        now = int(time.time() * 1000)
-        prepared = [{**q, "time_range": q.get("time_range") or (now - 3_600_000, now)} for q in queries]
+        prepared = [_with_time_range(q) for q in queries]
         raw = self._ready().query_data(self._ctx(), prepared, json_format=format == "json", headers=headers)
         out = {}
         for ref, (frames, status, error, source, fmt) in raw.items():
@@ -252,9 +257,9 @@ class PluginClient:
         from gpctl.sdk._protocol import _chunked
         from gpctl.sdk._protocol._admission_servicer import RpcFailed
 
-        now = int(time.time() * 1000)
-        query: dict[str, Any] = {"ref_id": ref_id, "query_type": query_type, "model": model or {}}
-        query["time_range"] = time_range or (now - 3_600_000, now)
+        query = _with_time_range(
+            {"ref_id": ref_id, "query_type": query_type, "model": model or {}, "time_range": time_range}
+        )
         chunks, code = _chunked.query_chunked(
             self._ready().channel, self._ctx(), [query], json_format=format == "json", timeout=self.timeout
         )
