@@ -208,7 +208,7 @@ def _from_polars(name: str, values: Any) -> Any:
 
 def _from_python(name: str, values: Any, ftype: FieldType | None) -> Any:
     if ftype is FieldType.JSON:
-        return pa.array([None if v is None else _json_bytes(name, v) for v in values], type=pa.binary())
+        return _json_array(name, values)
     if ftype is FieldType.ENUM:
         first = next((v for v in values if v is not None), None)
         if isinstance(first, str):
@@ -224,8 +224,12 @@ def _from_python(name: str, values: Any, ftype: FieldType | None) -> Any:
         return _pa_array(name, values, ARROW_TYPES[ftype])
     first = next((v for v in values if v is not None), None)
     if isinstance(first, (dict, list)):
-        return pa.array([None if v is None else _json_bytes(name, v) for v in values], type=pa.binary())
+        return _json_array(name, values)
     return _pa_array(name, values, None)
+
+
+def _json_array(name: str, values: Any) -> Any:
+    return pa.array([None if v is None else _json_bytes(name, v) for v in values], type=pa.binary())
 
 
 def _pa_array(name: str, values: Any, arrow_type: Any) -> Any:
