@@ -8,40 +8,11 @@ project's plugin normally, so leftover files never break Grafana. The plugin is 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["locator_active", "main"]
-
-
-def locator_active(directory: Path, plugin_id: str) -> bool:
-    """Tell whether `directory` points at a live dev server (mirrors the SDK's locator check)."""
-    from gpctl.dev._files import address_env_var
-
-    has_address = (
-        bool(os.environ.get(address_env_var(plugin_id))) or _read(directory / "standalone.txt") != ""
-    )
-    if not has_address:
-        return False
-    pid_text = _read(directory / "pid.txt")
-    if not pid_text:
-        return True
-    try:
-        os.kill(int(pid_text), 0)
-    except PermissionError:
-        return True
-    except (ValueError, OSError):
-        return False
-    return True
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return ""
+__all__ = ["main"]
 
 
 def main(argv: list[str]) -> None:
@@ -50,10 +21,11 @@ def main(argv: list[str]) -> None:
     sys.argv = [str(launcher), *argv[2:]]
     from gpctl.project import Project, load_entry
     from gpctl.sdk import App, Datasource, serve
+    from gpctl.sdk._serve import locator_address
 
     project = Project.find(root)
     plugin: Any
-    if locator_active(launcher.parent, project.plugin_id):
+    if locator_address(project.plugin_id) is not None:  # the very check `serve` makes next
         kind = App if project.plugin_type == "app" else Datasource
         plugin = kind(project.plugin_id)
         # Grafana passes its own stdin, often /dev/null (a service, a container): end of input there says nothing
