@@ -215,7 +215,7 @@ class InstanceManager:
     async def _entry(self, ctx: Any, metadata: Mapping[str, str]) -> _Entry:
         key, version = instance_key(ctx, metadata, self.kind)
         now = time.monotonic()
-        self._expire(now, dict(version[1]))
+        self._expire(now, getattr(ctx, "grafana_config", None) or {})
         entry = self._entries.get(key)
         if entry is not None and entry.version == version:
             entry.last_access = now
