@@ -197,12 +197,8 @@ def _bundle_glibc(exe: Executable, header: ExecutableHeader) -> str | None:
         if not folder.is_dir():
             continue
         for lib in folder.rglob("*"):
-            if lib.is_symlink() or not lib.is_file():
-                continue
-            with open(lib, "rb") as fh:
-                if fh.read(4) != b"\x7fELF":
-                    continue
-            versions.extend(read_header(lib).glibc_versions)
+            if lib.is_file() and not lib.is_symlink():
+                versions.extend(read_header(lib).glibc_versions)  # empty for anything but ELF
     return highest_version(versions)
 
 
