@@ -128,9 +128,8 @@ class Runtime:
                 try:
                     model = parse_model(route.model, dict(query.json))
                 except ModelError as exc:
-                    text = str(exc)
                     raise QueryError(
-                        f"Query `{query.ref_id}` does not fit `{route.model.__name__}`: {text[:1].lower()}{text[1:]}",
+                        f"Query `{query.ref_id}` does not fit `{route.model.__name__}`: {exc.clause}",
                         status=400,
                     ) from None
             if model is not query.model:

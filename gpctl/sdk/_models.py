@@ -24,6 +24,12 @@ _MISSING = object()
 class ModelError(ValueError):
     """A JSON object does not fit the declared dataclass; the message names the field."""
 
+    @property
+    def clause(self) -> str:
+        """The message to follow a colon: its first letter lowercased."""
+        text = str(self)
+        return text[:1].lower() + text[1:]
+
 
 def camel(name: str) -> str:
     head, *rest = name.split("_")

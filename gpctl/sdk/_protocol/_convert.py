@@ -54,20 +54,18 @@ def _settings(
         if plugin.json_data is not None:
             json_data = parse_model(plugin.json_data, data)
     except ModelError as exc:
-        text = str(exc)
         raise SettingsError(
             f"The datasource settings (jsonData) do not fit `{plugin.json_data.__name__}`: "  # type: ignore[union-attr]
-            f"{text[:1].lower()}{text[1:]}",
+            f"{exc.clause}",
             status=400,
         ) from None
     try:
         if plugin.secure_json_data is not None:
             secure = masked(parse_model(plugin.secure_json_data, dict(secrets)))
     except ModelError as exc:
-        text = str(exc)  # names the field only, never a value
-        raise SettingsError(
+        raise SettingsError(  # names the field only, never a value
             f"The secure settings (secureJsonData) do not fit `{plugin.secure_json_data.__name__}`: "  # type: ignore[union-attr]
-            f"{text[:1].lower()}{text[1:].split(', not')[0].rstrip('.')}.",
+            f"{exc.clause.split(', not')[0].rstrip('.')}.",
             status=400,
         ) from None
     return InstanceSettings(
