@@ -36,7 +36,10 @@ _LOCAL = "127.0.0.1"
 
 def address_env_var(plugin_id: str) -> str:
     """Name of the variable the Go SDK reads for a plugin's standalone address, e.g. `GF_PLUGIN_GRPC_ADDRESS_ACME_X`."""
-    return "GF_PLUGIN_GRPC_ADDRESS_" + plugin_id.upper().replace("-", "_")
+    # the name gpctl.sdk.serve reads; imported here because the SDK is slow to import
+    from gpctl.sdk._serve import _address_env
+
+    return _address_env(plugin_id)
 
 
 def executable_name(executable: str) -> str:
