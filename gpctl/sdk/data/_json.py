@@ -97,14 +97,16 @@ def _data(frame: Frame) -> dict[str, Any]:
 def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None, list[int] | None]:
     array = item.to_arrow()
     ftype = item.type
-    nulls = _rows(array.is_null()) if array.null_count else []
     if ftype in (FieldType.FLOAT32, FieldType.FLOAT64):
-        # float32 values print as their shortest float32 text (0.1, not 0.10000000149011612), as Go does
+        # float32 values print as their shortest float32 text (0.1, not 0.10000000149011612), as Go does;
+        # nulls are already None in the list
         column: list[Any] = (
             [None if v is None else float(v) for v in array.cast(pa.string()).to_pylist()]
             if ftype is FieldType.FLOAT32
             else array.to_pylist()
         )
+        if pc.all(pc.is_finite(array)).as_py() is not False:  # no NaN or infinity: no entities to find
+            return column, None, None
         entity: dict[str, list[int]] = {}
         special = (
             ("NaN", pc.is_nan(array)),
@@ -117,8 +119,7 @@ def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None,
                 entity[key] = rows
                 for row in rows:
                     column[row] = None
-        _blank(column, nulls)
-        return column, entity or None, None
+        return column, entity, None
     if ftype is FieldType.TIME:
         ns = array.cast(pa.int64()).fill_null(0)
         ms = pc.divide(ns, 1_000_000)  # integer division truncates; times before 1970 need the floor
@@ -127,7 +128,9 @@ def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None,
         ms = pc.if_else(below, pc.subtract(ms, 1), ms)
         rest = pc.if_else(below, pc.add(rest, 1_000_000), rest)
         column = ms.to_pylist()
-        _blank(column, nulls)
+        if array.null_count:
+            for row in _rows(array.is_null()):
+                column[row] = None
         has_nanos = bool(pc.any(pc.not_equal(rest, 0)).as_py())  # nulls were filled with 0
         return column, None, rest.to_pylist() if has_nanos else None
     if ftype is FieldType.JSON:
@@ -138,11 +141,6 @@ def _encode_values(item: Field) -> tuple[list[Any], dict[str, list[int]] | None,
 def _rows(mask: Any) -> list[int]:
     """Positions of the true values of a boolean array (nulls count as false)."""
     return list(pc.indices_nonzero(mask).to_pylist())
-
-
-def _blank(column: list[Any], nulls: list[int]) -> None:
-    for row in nulls:
-        column[row] = None
 
 
 def _raw_json(name: str, raw: bytes) -> Any:
