@@ -75,8 +75,8 @@ def load_certs(path: Path) -> list[Any]:
     return list(certs)
 
 
-def load_secret_key(path: Path) -> Any:
-    """Read an unprotected OpenPGP secret key and return a `pysequoia` signer for it.
+def load_secret_key(path: Path) -> tuple[Any, Any]:
+    """Read an unprotected OpenPGP secret key and return it as `(pysequoia Tsk, signer)`.
 
     Raises:
         SignError: the file is missing, holds no secret key, or the key is protected by a passphrase.
@@ -92,7 +92,7 @@ def load_secret_key(path: Path) -> Any:
             hint="Export one with `gpg --armor --export-secret-keys KEYID > private.asc`.",
         ) from None
     try:
-        return tsk.signer(None)
+        return tsk, tsk.signer(None)
     except Exception as exc:
         raise SignError(
             f"Cannot sign with the key in `{path}`: {_first_line(exc)}.",

@@ -27,19 +27,20 @@ def sign_locally(request: Mapping[str, Any], key: Path, *, now_ms: int | None = 
     """
     from pysequoia import Sig, SignatureMode, sign
 
-    signer = load_secret_key(key)
+    tsk, signer = load_secret_key(key)
     try:
         key_id = Sig.from_bytes(sign(signer, b"gpctl", mode=SignatureMode.DETACHED)).issuer_key_id or ""
     except Exception as exc:
         raise SignError(f"Cannot sign with the key in `{key}`: {str(exc).splitlines()[0]}.") from None
     plugin_id = str(request["plugin"])
+    org = plugin_id.split("-", 1)[0]
     root_urls = list(request.get("rootUrls", ()))
     signature_type = request.get("signatureType") or ("private" if root_urls else "community")
     body: dict[str, Any] = {
         "manifestVersion": "2.0.0",
         "signatureType": signature_type,
-        "signedByOrg": plugin_id.split("-", 1)[0],
-        "signedByOrgName": _owner_name(key) or plugin_id.split("-", 1)[0],
+        "signedByOrg": org,
+        "signedByOrgName": _owner_name(tsk) or org,
     }
     if root_urls:
         body["rootUrls"] = root_urls
@@ -55,10 +56,8 @@ def sign_locally(request: Mapping[str, Any], key: Path, *, now_ms: int | None = 
     return signed
 
 
-def _owner_name(key: Path) -> str:
-    from pysequoia import Tsk
-
-    user_ids = Tsk.from_bytes(Path(key).read_bytes()).extract_certificate().user_ids
+def _owner_name(tsk: Any) -> str:
+    user_ids = tsk.extract_certificate().user_ids
     if not user_ids:
         return ""
     name = str(user_ids[0])
