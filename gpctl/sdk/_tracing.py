@@ -66,6 +66,13 @@ class RequestMetadata:
                 uber = value
         return cls(tenant, params, traceparent, tracestate, uber)
 
+    def log_fields(self) -> dict[str, str]:
+        """The extra fields of the request's log lines: its logger parameters and `tenantID`."""
+        fields = dict(self.logger_params)
+        if self.tenant_id:
+            fields["tenantID"] = self.tenant_id
+        return fields
+
     def as_dict(self) -> dict[str, str]:
         """The keys `InstanceManager.get()` reads (`tenantid`)."""
         return {"tenantid": self.tenant_id} if self.tenant_id else {}
@@ -86,9 +93,7 @@ def bind_request(metadata: RequestMetadata) -> None:
     gRPC runs each call in its own asyncio task and `asyncio.to_thread` copies the context, so the fields stay
     with the request, including its sync handlers in worker threads.
     """
-    fields = dict(metadata.logger_params)
-    if metadata.tenant_id:
-        fields["tenantID"] = metadata.tenant_id
+    fields = metadata.log_fields()
     if fields or _FIELDS.get():
         _FIELDS.set(fields)
 
@@ -97,11 +102,7 @@ class RequestLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
     """A logger adapter adding the request's logger parameters (and tenant) to every record as extra keys."""
 
     def __init__(self, base: logging.Logger, metadata: RequestMetadata, **extra: Any) -> None:
-        fields: dict[str, Any] = dict(metadata.logger_params)
-        if metadata.tenant_id:
-            fields["tenantID"] = metadata.tenant_id
-        fields.update(extra)
-        super().__init__(base, fields)
+        super().__init__(base, {**metadata.log_fields(), **extra})
 
     def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, MutableMapping[str, Any]]:
         kwargs["extra"] = {**(self.extra or {}), **kwargs.get("extra", {})}
