@@ -19,7 +19,15 @@ from gpctl.validate._binary import ExecutableHeader, highest_version, read_heade
 from gpctl.validate._context import Context
 from gpctl.validate._report import BinaryInfo, Rule, Severity
 
-__all__ = ["GLIBC_FLOOR", "KNOWN_TARGETS", "RULES", "check", "executable_dir", "executables"]
+__all__ = [
+    "GLIBC_FLOOR",
+    "KNOWN_TARGETS",
+    "RULES",
+    "check",
+    "executable_dir",
+    "executable_file",
+    "executables",
+]
 
 E, W, R = Severity.ERROR, Severity.WARNING, Severity.RECOMMENDATION
 ALERTING = Rule(
@@ -127,6 +135,12 @@ class Executable:
 
 def _bool(data: dict[str, Any], key: str) -> bool:
     return data.get(key) is True
+
+
+def executable_file(executable: str, target: str) -> str:
+    """The file Grafana starts for `target` (`os/arch`), e.g. `gpx_weather_linux_amd64` or `..._windows_amd64.exe`."""
+    os_name, arch = target.split("/")
+    return f"{PurePosixPath(executable).name}_{os_name}_{arch}" + (".exe" if os_name == "windows" else "")
 
 
 def executable_dir(root: Path, rel: str, executable: str) -> Path:
@@ -271,10 +285,7 @@ def _check_targets(ctx: Context, found: list[Executable]) -> None:
     present = {e.target for e in found if e.plugin_json == "plugin.json"}
     for target in ctx.targets:
         if target not in present:
-            os_name, arch = target.split("/")
-            name = f"{PurePosixPath(executable).name}_{os_name}_{arch}" + (
-                ".exe" if os_name == "windows" else ""
-            )
+            name = executable_file(executable, target)
             ctx.report(TARGET_MISSING, name, f"Target `{target}` is declared but `{name}` does not exist.")
     if ctx.archive is not None and ctx.archive.per_arch_target:
         for target in sorted(present - {ctx.archive.per_arch_target}):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gpctl.validate._context import Context
 from gpctl.validate._report import Rule, Severity, SmokeResult
-from gpctl.validate.rules.backend import executables
+from gpctl.validate.rules.backend import executable_file, executables
 
 __all__ = ["RULES", "host_target", "run_smoke"]
 
@@ -70,8 +70,7 @@ def run_smoke(ctx: Context, *, timeout: float = 10.0) -> SmokeResult | None:
                 "plugin.json declares no backend `executable`; nothing to start.",
             )
         else:
-            name = f"{Path(str(executable)).name}_{target.replace('/', '_')}"
-            name += ".exe" if target.startswith("windows/") else ""
+            name = executable_file(str(executable), target)
             ctx.report(
                 NO_EXECUTABLE,
                 name,
