@@ -63,13 +63,9 @@ def encode_json(value: Any) -> bytes:
         return b""
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
-    if _is_frame(value):
+    if isinstance(value, Frame):
         return bytes(value.to_json(include="all"))
     return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
-
-
-def _is_frame(value: Any) -> bool:
-    return isinstance(value, Frame)
 
 
 @dataclass(frozen=True)
@@ -193,25 +189,24 @@ def _compile(pattern: str) -> re.Pattern[str]:
         )
     regex, names, pos = "", set(), 0
     for param in _PARAM.finditer(pattern):
-        literal = pattern[pos : param.start()]
-        if not _LITERAL.fullmatch(literal):
-            raise ValueError(
-                f"Stream pattern `{pattern}` has characters Grafana does not allow in channel paths; "
-                "use letters, digits and `_-/=.`."
-            )
+        literal = _checked_literal(pattern, pattern[pos : param.start()])
         name = param.group(1)
         if name in names:
             raise ValueError(f"Stream pattern `{pattern}` uses the parameter `{name}` twice.")
         names.add(name)
         regex += re.escape(literal) + (f"(?P<{name}>.+)" if param.group(2) else f"(?P<{name}>[^/]+)")
         pos = param.end()
-    tail = pattern[pos:]
-    if not _LITERAL.fullmatch(tail):
+    return re.compile(regex + re.escape(_checked_literal(pattern, pattern[pos:])))
+
+
+def _checked_literal(pattern: str, literal: str) -> str:
+    """`literal` (the text of `pattern` between parameters), when Grafana allows its characters in channels."""
+    if not _LITERAL.fullmatch(literal):
         raise ValueError(
             f"Stream pattern `{pattern}` has characters Grafana does not allow in channel paths; "
             "use letters, digits and `_-/=.`."
         )
-    return re.compile(regex + re.escape(tail))
+    return literal
 
 
 def _check_handler(fn: Any, what: str) -> None:
