@@ -56,10 +56,6 @@ def _file_list(dist: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    import gpctl.sdk
-
-    if not hasattr(gpctl.sdk, "serve"):
-        pytest.skip("gpctl.sdk.serve is not available yet")
     root = _new_project(tmp_path_factory.mktemp("build"))
     project = Project.find(root)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -238,10 +234,6 @@ def test_package_unzip_and_run_again(built: Built, tmp_path: Path) -> None:
 
 def test_onefile_mode(tmp_path: Path) -> None:
     """`--onefile`: one file, no contents folder, the warning, and a working executable."""
-    import gpctl.sdk
-
-    if not hasattr(gpctl.sdk, "serve"):
-        pytest.skip("gpctl.sdk.serve is not available yet")
     root = tmp_path / "bundle"
     shutil.copytree(FIXTURE, root)
     project = Project.find(root)
