@@ -139,7 +139,7 @@ def _ordered(ctx: Context) -> list[Finding]:
 
 def _report(ctx: Context, *, strict: bool) -> Report:
     main = ctx.main or {}
-    info = main.get("info") if isinstance(main.get("info"), dict) else {}
+    info = main.get("info")
     version = info.get("version", "") if isinstance(info, dict) else ""
     return Report(
         target=ctx.display if ctx.archive is None else ctx.archive.name,
