@@ -24,12 +24,12 @@ not parse that way, the generic `convert_objects` handler runs instead. Handlers
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
+
+from gpctl.sdk._handlers import call_handler
 
 __all__ = [
     "AdmissionHandlers",
@@ -266,13 +266,6 @@ def parse_query_requests(
     return parsed
 
 
-async def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    if inspect.iscoroutinefunction(fn):
-        return await fn(*args)
-    result = await asyncio.to_thread(fn, *args)
-    return await result if inspect.isawaitable(result) else result
-
-
 def _expect(result: Any, kind: type, what: str) -> Any:
     if not isinstance(result, kind):
         raise TypeError(f"The {what} handler returned `{type(result).__name__}`; return a `{kind.__name__}`.")
@@ -320,7 +313,7 @@ class AdmissionHandlers:
         if self.validate is None:
             raise NotImplementedError("validate_admission")
         result: ValidationResult = _expect(
-            await _call(self.validate, req, ctx), ValidationResult, "validate_admission"
+            await call_handler(self.validate, req, ctx), ValidationResult, "validate_admission"
         )
         return result
 
@@ -328,7 +321,7 @@ class AdmissionHandlers:
         if self.mutate is None:
             raise NotImplementedError("mutate_admission")
         result: MutationResult = _expect(
-            await _call(self.mutate, req, ctx), MutationResult, "mutate_admission"
+            await call_handler(self.mutate, req, ctx), MutationResult, "mutate_admission"
         )
         return result
 
@@ -343,7 +336,7 @@ class AdmissionHandlers:
         if self.convert is None:
             raise NotImplementedError("convert_objects")
         result: ConversionResult = _expect(
-            await _call(self.convert, req, ctx), ConversionResult, "convert_objects"
+            await call_handler(self.convert, req, ctx), ConversionResult, "convert_objects"
         )
         return result
 
@@ -356,7 +349,7 @@ class AdmissionHandlers:
     ) -> ConversionResult:
         converted: list[Any] = []
         for queries, headers in requests:
-            out = await _call(handler, QueryConversionRequest(queries, headers, target), ctx)
+            out = await call_handler(handler, QueryConversionRequest(queries, headers, target), ctx)
             if isinstance(out, QueryConversionResult):
                 if out.result is not None and out.result.status == "Failure":
                     return ConversionResult((), out.result)

@@ -10,7 +10,7 @@ from typing import Any
 
 from gpctl.sdk.errors import ConfigurationError
 
-__all__ = ["AsyncHandler", "as_async", "check_arity", "describe"]
+__all__ = ["AsyncHandler", "as_async", "call_handler", "check_arity", "describe"]
 
 AsyncHandler = Callable[..., Awaitable[Any]]
 
@@ -69,3 +69,11 @@ def as_async(fn: Callable[..., Any], n_args: int) -> AsyncHandler:
         return await result if inspect.isawaitable(result) else result
 
     return call_sync
+
+
+async def call_handler(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call `fn(*args)`, sync or async (sync code runs in a thread), and await what it returns if awaitable."""
+    if inspect.iscoroutinefunction(fn):
+        return await fn(*args)
+    result = await asyncio.to_thread(fn, *args)
+    return await result if inspect.isawaitable(result) else result

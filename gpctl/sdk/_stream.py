@@ -31,6 +31,7 @@ from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from gpctl.sdk._handlers import call_handler
 from gpctl.sdk.data import Frame
 
 __all__ = [
@@ -214,13 +215,6 @@ def _check_handler(fn: Any, what: str) -> None:
         raise TypeError(f"The {what} must be a function, not `{type(fn).__name__}`.")
 
 
-async def _call(fn: Handler, *args: Any) -> Any:
-    if inspect.iscoroutinefunction(fn):
-        return await fn(*args)
-    result = await asyncio.to_thread(fn, *args)
-    return await result if inspect.isawaitable(result) else result
-
-
 class StreamRouter:
     """The stream routes of one plugin, matched in registration order."""
 
@@ -292,7 +286,7 @@ class StreamRouter:
         if handler is None:
             return default()
         req = request_type(path, params, data, dict(headers), channel_of(ctx, path))
-        result = await _call(handler, req, ctx)
+        result = await call_handler(handler, req, ctx)
         if not isinstance(result, result_type):
             raise TypeError(
                 f"The {kind} handler of stream `{route.pattern}` returned `{type(result).__name__}`; "
