@@ -56,6 +56,10 @@ class Project:
     def plugin_type(self) -> str:
         return str(self.plugin_json.get("type", ""))
 
+    def display_path(self, path: Path) -> str:
+        """`path` relative to the project root (e.g. `dist/plugin.json`) when it is inside it, else in full."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """Load the project whose `pyproject.toml` with `[tool.gpctl]` is at `start` or above it."""

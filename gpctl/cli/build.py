@@ -75,9 +75,9 @@ def build(
     for artifact in result.artifacts:
         mode = "onefile" if artifact.onefile else "onedir"
         size = _size(artifact.executable) + (_size(artifact.contents_dir) if artifact.contents_dir else 0)
-        rel = _relative(artifact.executable, project.root)
+        rel = project.display_path(artifact.executable)
         out.print(f"{rel} ({artifact.target}, {mode}, {size / 2**20:.1f} MiB)")
-    out.print(f"Built {_relative(result.dist_dir, project.root)}/ in {result.seconds:.1f} s.")
+    out.print(f"Built {project.display_path(result.dist_dir)}/ in {result.seconds:.1f} s.")
 
 
 class _Reporter:
@@ -117,10 +117,3 @@ def _size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -71,8 +71,4 @@ def package(
         return
     for item in packages:
         size = item.zip_path.stat().st_size / 2**20
-        try:
-            shown = item.zip_path.relative_to(project.root).as_posix()
-        except ValueError:
-            shown = str(item.zip_path)
-        console.print(f"{shown} ({size:.1f} MiB) sha256 {item.sha256}")
+        console.print(f"{project.display_path(item.zip_path)} ({size:.1f} MiB) sha256 {item.sha256}")

@@ -257,7 +257,7 @@ class DevServer:
                 if self._stop.is_set():
                     break
                 changed = sorted(pending)
-                shown = ", ".join(_relative(p, self.project.root) for p in changed[:3])
+                shown = ", ".join(self.project.display_path(p) for p in changed[:3])
                 self._emit(DevEvent("change", f"Changed: {shown}{' ...' if len(changed) > 3 else ''}"))
                 self.reload(changed)
         finally:
@@ -289,10 +289,3 @@ class DevServer:
             if self._frontend is not None:
                 self._frontend.stop()
             self._set(state="stopped", serving=False)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
