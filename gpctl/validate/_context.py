@@ -41,7 +41,6 @@ class Context:
     """Targets that must have an executable (`os/arch`), from the caller or a per-arch zip name."""
     metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Parsed plugin.json objects keyed by POSIX path relative to `root` (`plugin.json`, `datasource/plugin.json`)."""
-    metadata_text: dict[str, bytes] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     binaries: list[BinaryInfo] = field(default_factory=list)
     catalog_only: list[CatalogNote] = field(default_factory=list)

@@ -38,9 +38,8 @@ def load_metadata(ctx: Context) -> None:
         )
     for path in found:
         rel = ctx.rel(path)
-        raw = path.read_bytes()
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
+            data = json.loads(path.read_bytes().decode("utf-8-sig"))
         except UnicodeDecodeError:
             ctx.report(NOT_PARSED, rel, "The file is not UTF-8 text; write plugin.json as UTF-8 JSON.")
             continue
@@ -55,7 +54,6 @@ def load_metadata(ctx: Context) -> None:
             ctx.report(NOT_PARSED, rel, f"The file holds a JSON {type(data).__name__}, not an object.")
             continue
         ctx.metadata[rel] = data
-        ctx.metadata_text[rel] = raw
 
 
 def check_schema(ctx: Context) -> None:
