@@ -128,7 +128,7 @@ def package_all(
             packages.append(_checksums(zip_path, only))
             continue
         stage = staging_root / (only.suffix if only else "all") / plugin_id
-        _stage(dist, stage, common, [(t, _target_files(t, executable)) for t in members])
+        _stage(dist, stage, common, [_target_files(t, executable) for t in members])
         if sign:
             from gpctl.sign import sign_directory
 
@@ -154,15 +154,13 @@ def _target_files(target: Target, executable: str) -> tuple[str, str]:
     return target.executable_name(executable), target.contents_dir_name(executable)
 
 
-def _stage(
-    dist: Path, stage: Path, common: list[Path], members: list[tuple[Target, tuple[str, str]]]
-) -> None:
+def _stage(dist: Path, stage: Path, common: list[Path], members: list[tuple[str, str]]) -> None:
     """Copy the files of one zip into `stage`, resolving in-tree links and setting modes."""
     stage.mkdir(parents=True)
     dist_root = dist.resolve()
     executables = set()
     sources = list(common)
-    for _, (exe, contents) in members:
+    for exe, contents in members:
         executables.add(exe)
         sources.append(dist / exe)
         if (dist / contents).exists():
