@@ -164,9 +164,7 @@ def _plan(
         seen.add(key)
         target = _inside(dest, info.filename)
         try:
-            target.mkdir(parents=True, exist_ok=True) if info.is_dir() else target.parent.mkdir(
-                parents=True, exist_ok=True
-            )
+            (target if info.is_dir() else target.parent).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             reason = f"it could not be extracted ({exc.strerror or exc})"
             result.unsafe.append(UnsafeEntry(info.filename, "unextractable", reason))
