@@ -132,16 +132,20 @@ class LaunchedPlugin:
         process: subprocess.Popen[bytes],
         handshake: Handshake,
         handshake_ms: float,
-        stdout: collections.deque[str] | None = None,
-        stderr: collections.deque[str] | None = None,
+        stdout: collections.deque[str],
+        stderr: collections.deque[str],
     ) -> None:
         self.process = process
         self.handshake = handshake
-        self.address = handshake.address
         self.handshake_ms = handshake_ms
-        self._stdout = stdout if stdout is not None else collections.deque(maxlen=_KEEP_LINES)
-        self._stderr = stderr if stderr is not None else collections.deque(maxlen=_KEEP_LINES)
+        self._stdout = stdout
+        self._stderr = stderr
         self._clients: list[PluginClient] = []
+
+    @property
+    def address(self) -> str:
+        """The address gRPC dials, from the handshake (`127.0.0.1:PORT` or `unix:/path`)."""
+        return self.handshake.address
 
     @property
     def stdout_lines(self) -> list[str]:
