@@ -122,16 +122,9 @@ def _parse_elf(fh: BinaryIO, ident: bytes) -> ExecutableHeader:
             p_type = struct.unpack_from(order + "I", entry)[0]
             if p_type != _PT_INTERP:
                 continue
-            if is64:
-                p_offset, p_filesz = (
-                    struct.unpack_from(order + "Q", entry, 8)[0],
-                    struct.unpack_from(order + "Q", entry, 32)[0],
-                )
-            else:
-                p_offset, p_filesz = (
-                    struct.unpack_from(order + "I", entry, 4)[0],
-                    struct.unpack_from(order + "I", entry, 16)[0],
-                )
+            word, offset_at, filesz_at = ("Q", 8, 32) if is64 else ("I", 4, 16)
+            p_offset = struct.unpack_from(order + word, entry, offset_at)[0]
+            p_filesz = struct.unpack_from(order + word, entry, filesz_at)[0]
             interpreter = _read_at(fh, p_offset, min(p_filesz, 4096)).rstrip(b"\x00").decode("latin-1")
     sections = _elf_sections(fh, order, is64, shoff, shentsize, shnum)
     names = _read_at(fh, *sections[shstrndx][2:4]) if 0 <= shstrndx < len(sections) else b""
