@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from gpctl.sdk._dispatch import Runtime
 
     from ._servicers import ContextMaker, Housekeeping
+    from ._tracing_interceptor import TracingInterceptor
 
 __all__ = ["DEFAULT_MAX_RECEIVE", "REGISTRATIONS", "PluginServer"]
 
@@ -111,11 +112,12 @@ class PluginServer:
     ) -> None:
         self._make_runtime = runtime if callable(runtime) else None
         self._runtime = None if callable(runtime) else runtime
-        self.interceptors = None
-        if os.environ.get("GF_INSTANCE_OTLP_ADDRESS"):  # tracing, when Grafana asks for it
-            from ._tracing_interceptor import interceptors
+        self._plugin_id = plugin_id
+        self.interceptors: list[TracingInterceptor] | None = None
+        if os.environ.get("GF_INSTANCE_OTLP_ADDRESS"):  # Grafana asks for tracing; `load()` sets it up
+            from ._tracing_interceptor import TracingInterceptor
 
-            self.interceptors = interceptors(plugin_id or self.runtime.plugin.plugin_id)
+            self.interceptors = [TracingInterceptor()]
         self.router = _Router()
         self.server = grpc.aio.server(
             options=[
@@ -151,6 +153,10 @@ class PluginServer:
             ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="gpctl-handler")
         )
         runtime = self.runtime
+        if self.interceptors:
+            from ._tracing_interceptor import configure
+
+            configure(self.interceptors, self._plugin_id or runtime.plugin.plugin_id)
         make = ContextMaker(runtime)
         server = cast("grpc.aio.Server", self.router)
         for register in REGISTRATIONS:

@@ -1,6 +1,8 @@
 """A grpc.aio interceptor that runs every pluginv2 call inside an OpenTelemetry span (see `gpctl.sdk._tracing`).
 
-It is installed only when `Tracer.from_env()` turned tracing on, so a plugin without tracing pays nothing. The span
+It is installed only when Grafana passes `GF_INSTANCE_OTLP_ADDRESS`, and passes calls through until `configure()`
+(run by `PluginServer.load()`, after the handshake line) turned tracing on: the OpenTelemetry SDK and exporter take
+about 100 ms to import, which the handshake does not wait for. The span
 is named after the gRPC method (`pluginv2.Data/QueryData`), its parent is the trace context Grafana sent in the
 metadata (`traceparent`), and for streams it lasts until the stream ends or is cancelled.
 """
@@ -15,12 +17,12 @@ import grpc
 
 from gpctl.sdk._tracing import RequestMetadata, Tracer
 
-__all__ = ["TracingInterceptor", "flush", "interceptors"]
+__all__ = ["TracingInterceptor", "configure", "flush"]
 
 
 class TracingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    def __init__(self, tracer: Tracer) -> None:
-        self.tracer = tracer
+    def __init__(self, tracer: Tracer | None = None) -> None:
+        self.tracer = tracer if tracer is not None else Tracer()
 
     async def intercept_service(
         self,
@@ -29,7 +31,7 @@ class TracingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
         method = str(getattr(handler_call_details, "method", "") or "")
-        if handler is None or not method.startswith("/pluginv2."):
+        if handler is None or not method.startswith("/pluginv2.") or not self.tracer.enabled:
             return handler
         name = method.lstrip("/")
         metadata = RequestMetadata.from_pairs(getattr(handler_call_details, "invocation_metadata", None))
@@ -62,14 +64,13 @@ class TracingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         return handler
 
 
-def interceptors(plugin_id: str) -> list[grpc.aio.ServerInterceptor] | None:
-    """The server interceptors for `plugin_id`: tracing when Grafana configured it, else none."""
-    tracer = Tracer.from_env(plugin_id)
-    return [TracingInterceptor(tracer)] if tracer.enabled else None
+def configure(installed: list[TracingInterceptor], plugin_id: str) -> None:
+    """Trace under `plugin_id` as Grafana's variables say (stays off without the OpenTelemetry packages)."""
+    for interceptor in installed:
+        interceptor.tracer = Tracer.from_env(plugin_id)
 
 
-def flush(installed: list[grpc.aio.ServerInterceptor] | None) -> None:
+def flush(installed: list[TracingInterceptor]) -> None:
     """Export buffered spans before the process exits (blocking; run it in a worker thread)."""
-    for interceptor in installed or ():
-        if isinstance(interceptor, TracingInterceptor):
-            interceptor.tracer.flush()
+    for interceptor in installed:
+        interceptor.tracer.flush()
