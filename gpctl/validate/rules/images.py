@@ -148,7 +148,8 @@ def check_screenshots(ctx: Context) -> None:
         file = ctx.root / path
         if not file.is_file():
             continue  # metadatapaths reports it
-        kind = sniff_image(file.read_bytes()[:512])
+        with open(file, "rb") as fh:
+            kind = sniff_image(fh.read(512))
         if kind is None:
             ctx.report(
                 SCREENSHOT_TYPE,
