@@ -200,10 +200,6 @@ def data_response(
     return out
 
 
-def json_message(message: str) -> bytes:
-    return json.dumps({"message": message}).encode()
-
-
 def health_response(result: HealthResult) -> pb.CheckHealthResponse:
     return pb.CheckHealthResponse(
         status=_HEALTH[result.status], message=result.message, jsonDetails=result.json_details()

@@ -15,7 +15,7 @@ from gpctl.sdk._dispatch import Runtime, log_failure
 from gpctl.sdk._query import DataResponse
 from gpctl.sdk._tracing import RequestMetadata, bind_request
 from gpctl.sdk.errors import QueryError
-from gpctl.sdk.resources import ResourceRequest, call_resource
+from gpctl.sdk.resources import ResourceRequest, ResourceResponse, call_resource
 
 from . import _convert
 from .plugin import grpc_controller_pb2
@@ -173,9 +173,9 @@ class ResourceServicer:
         ctx = await _context_or_error(self.make, request.pluginContext, context)
         if isinstance(ctx, QueryError):
             self.runtime.metrics.count("callResource", "error")
-            body = _convert.json_message(ctx.message)
+            failed = ResourceResponse.json({"message": ctx.message}, status=ctx.status)
             yield pb.CallResourceResponse(
-                code=ctx.status, headers=_headers({"Content-Type": ["application/json"]}), body=body
+                code=failed.status, headers=_headers(failed.headers), body=failed.body
             )
             return
         sdk_request = ResourceRequest(
