@@ -53,9 +53,8 @@ class Runtime:
         self.instances = InstanceManager(plugin.instance, "app" if plugin.kind == "app" else "datasource")
         self._override = instance
         self.metrics = RequestMetrics()
-        self.needs_instance = (
-            instance is not _UNSET or plugin.instance is not None
-        )  # else `with_instance` is a no-op
+        # Else `with_instance` is a no-op.
+        self.needs_instance = instance is not _UNSET or plugin.instance is not None
 
     async def with_instance(self, ctx: PluginContext[Any], metadata: Mapping[str, str]) -> PluginContext[Any]:
         """Attach the per-configuration instance to `ctx`."""

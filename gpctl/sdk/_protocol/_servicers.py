@@ -26,9 +26,8 @@ __all__ = ["ContextMaker", "DataServicer", "DiagnosticsServicer", "Housekeeping"
 logger = logging.getLogger("gpctl.sdk")
 
 
-_REQUEST_KEYS = frozenset(
-    ("tenantid", "loggerparamsctxmetadata")
-)  # what `bind_request` reads (lowercase in gRPC)
+# What `bind_request` reads (lowercase in gRPC).
+_REQUEST_KEYS = frozenset(("tenantid", "loggerparamsctxmetadata"))
 
 
 class ContextMaker:
@@ -56,9 +55,8 @@ class ContextMaker:
     ) -> PluginContext[Any]:
         ctx = self.convert(proto)
         pairs = context.invocation_metadata() or ()
-        if any(
-            key in _REQUEST_KEYS for key, _ in pairs
-        ):  # logger params + tenant on this request's log lines
+        # Logger params and tenant on this request's log lines.
+        if any(key in _REQUEST_KEYS for key, _ in pairs):
             bind_request(RequestMetadata.from_pairs(pairs))
         if not self.runtime.needs_instance:
             return ctx
