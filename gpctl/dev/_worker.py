@@ -138,7 +138,7 @@ def _configure_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    for quiet in ("asyncio", "grpc"):
+    for quiet in ("asyncio", "grpc", "hpack"):
         logging.getLogger(quiet).setLevel(logging.WARNING)
 
 

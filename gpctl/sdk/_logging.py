@@ -18,7 +18,7 @@ __all__ = ["REQUEST_FIELDS", "TRACE", "HclogFormatter", "RequestFieldsFilter", "
 TRACE = 5
 logging.addLevelName(TRACE, "TRACE")
 
-_QUIET = ("asyncio", "grpc", "grpc._cython.cygrpc")
+_QUIET = ("asyncio", "grpc", "grpc._cython.cygrpc", "hpack")  # hpack logs every header at DEBUG
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 

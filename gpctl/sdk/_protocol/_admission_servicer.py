@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, NoReturn
-
-import grpc
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gpctl.sdk._admission import (
     OPERATIONS,
@@ -27,8 +25,11 @@ from gpctl.sdk._admission import (
 )
 
 from ._stream_servicer import ContextFactory
+from ._wire import Server, ServicerContext, StatusCode, add_service
 from .pluginv2 import backend_pb2 as pb
-from .pluginv2 import backend_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    import grpc
 
 __all__ = [
     "AdmissionServicer",
@@ -39,6 +40,8 @@ __all__ = [
     "mutate",
     "validate",
 ]
+
+_SERVICES = pb.DESCRIPTOR.services_by_name
 
 logger = logging.getLogger("gpctl.sdk.admission")
 
@@ -61,11 +64,11 @@ def _admission_request(request: pb.AdmissionRequest) -> AdmissionRequest:
     )
 
 
-async def _fail(context: grpc.aio.ServicerContext, name: str, exc: Exception) -> NoReturn:
+async def _fail(context: ServicerContext, name: str, exc: Exception) -> NoReturn:
     if isinstance(exc, NotImplementedError):
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, f"The plugin has no {name} handler.")
+        await context.abort(StatusCode.UNIMPLEMENTED, f"The plugin has no {name} handler.")
     logger.error("The %s handler failed.", name, exc_info=exc)
-    await context.abort(grpc.StatusCode.UNKNOWN, f"The {name} handler raised `{type(exc).__name__}`.")
+    await context.abort(StatusCode.UNKNOWN, f"The {name} handler raised `{type(exc).__name__}`.")
     raise AssertionError("unreachable")  # pragma: no cover - abort() raises
 
 
@@ -75,7 +78,7 @@ class AdmissionServicer:
         self.make_context = make_context
 
     async def ValidateAdmission(
-        self, request: pb.AdmissionRequest, context: grpc.aio.ServicerContext
+        self, request: pb.AdmissionRequest, context: ServicerContext
     ) -> pb.ValidationResponse:
         ctx = await self.make_context(request.pluginContext, context)
         try:
@@ -87,7 +90,7 @@ class AdmissionServicer:
         )
 
     async def MutateAdmission(
-        self, request: pb.AdmissionRequest, context: grpc.aio.ServicerContext
+        self, request: pb.AdmissionRequest, context: ServicerContext
     ) -> pb.MutationResponse:
         ctx = await self.make_context(request.pluginContext, context)
         try:
@@ -108,7 +111,7 @@ class ConversionServicer:
         self.make_context = make_context
 
     async def ConvertObjects(
-        self, request: pb.ConversionRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ConversionRequest, context: ServicerContext
     ) -> pb.ConversionResponse:
         ctx = await self.make_context(request.pluginContext, context)
         target = request.target_version
@@ -129,20 +132,26 @@ class ConversionServicer:
 
 
 def add_admission_servicers(
-    server: Any, handlers: AdmissionHandlers, make_context: ContextFactory
+    server: Server, handlers: AdmissionHandlers, make_context: ContextFactory
 ) -> list[str]:
     """Register AdmissionControl / ResourceConversion when the plugin has such handlers; return the services."""
     added = []
     if handlers.has_admission:
-        pb_grpc.add_AdmissionControlServicer_to_server(AdmissionServicer(handlers, make_context), server)
+        add_service(server, AdmissionServicer(handlers, make_context), _SERVICES["AdmissionControl"])
         added.append("pluginv2.AdmissionControl")
     if handlers.has_conversion:
-        pb_grpc.add_ResourceConversionServicer_to_server(ConversionServicer(handlers, make_context), server)
+        add_service(server, ConversionServicer(handlers, make_context), _SERVICES["ResourceConversion"])
         added.append("pluginv2.ResourceConversion")
     return added
 
 
 # -- client side (gpctl.sdk.testing.PluginClient) ------------------------------------------------------------------
+
+
+def _stubs() -> Any:
+    from .pluginv2 import backend_pb2_grpc
+
+    return backend_pb2_grpc
 
 
 class RpcFailed(RuntimeError):
@@ -189,7 +198,7 @@ def validate(
     old: Any,
     timeout: float,
 ) -> ValidationResult:
-    stub = pb_grpc.AdmissionControlStub(channel)
+    stub = _stubs().AdmissionControlStub(channel)
     answer = _call(
         "ValidateAdmission", stub.ValidateAdmission, _admission(ctx, obj, operation, kind, old), timeout
     )
@@ -205,7 +214,7 @@ def mutate(
     old: Any,
     timeout: float,
 ) -> MutationResult:
-    stub = pb_grpc.AdmissionControlStub(channel)
+    stub = _stubs().AdmissionControlStub(channel)
     answer = _call(
         "MutateAdmission", stub.MutateAdmission, _admission(ctx, obj, operation, kind, old), timeout
     )
@@ -227,12 +236,16 @@ def convert(
         objects=[pb.RawObject(raw=o.raw, content_type=o.content_type) for o in raw],
         target_version=pb.GroupVersion(group=target[0], version=target[1]),
     )
-    answer = _call("ConvertObjects", pb_grpc.ResourceConversionStub(channel).ConvertObjects, request, timeout)
+    answer = _call(
+        "ConvertObjects", _stubs().ResourceConversionStub(channel).ConvertObjects, request, timeout
+    )
     return ConversionResult(tuple(RawObject(o.raw, o.content_type) for o in answer.objects), _result(answer))
 
 
 def _call(method: str, call: Any, request: Any, timeout: float) -> Any:
     """The plugin's answer to one client call; a gRPC error becomes `RpcFailed` naming `method`."""
+    import grpc
+
     try:
         return call(request, timeout=timeout)
     except grpc.RpcError as exc:

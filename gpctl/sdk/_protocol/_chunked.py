@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import grpc
+from typing import TYPE_CHECKING, Any
 
 from gpctl.sdk.data import Field, Frame
 
+from ._wire import ServicerContext, StatusCode
 from .pluginv2 import backend_pb2 as pb
+
+if TYPE_CHECKING:
+    import grpc
 
 __all__ = [
     "DEFAULT_CHUNK_BYTES",
@@ -44,7 +46,7 @@ class QueryOutcome:
     error_source: str = ""
 
 
-RunQueries = Callable[[pb.QueryChunkedDataRequest, grpc.aio.ServicerContext], AsyncIterator[QueryOutcome]]
+RunQueries = Callable[[pb.QueryChunkedDataRequest, ServicerContext], AsyncIterator[QueryOutcome]]
 
 
 def _nbytes(frame: Frame) -> int:
@@ -102,14 +104,14 @@ def chunk_outcome(
 
 async def query_chunked_data(
     request: pb.QueryChunkedDataRequest,
-    context: grpc.aio.ServicerContext,
+    context: ServicerContext,
     run_queries: RunQueries | None,
     *,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
 ) -> None:
     """Serve one QueryChunkedData call by writing the chunks of every query's outcome as it completes."""
     if run_queries is None:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "The plugin does not serve chunked queries.")
+        await context.abort(StatusCode.UNIMPLEMENTED, "The plugin does not serve chunked queries.")
         return
     async for outcome in run_queries(request, context):
         for chunk in chunk_outcome(outcome, request.format, chunk_bytes):
@@ -141,6 +143,8 @@ def query_chunked(
 ) -> tuple[list[Chunk], str]:
     """Send a QueryChunkedData call (queries as for `ProtocolClient.query_data`); return the chunks and the
     error status name (`""` when the call succeeded)."""
+    import grpc
+
     from ._client import data_query
     from .pluginv2 import backend_pb2_grpc as pb_grpc
 

@@ -7,7 +7,7 @@ plugins answer SERVING for `plugin` and `""`; other names get NOT_FOUND, like gr
 
 from __future__ import annotations
 
-import grpc
+from ._wire import Method, Server, ServicerContext, StatusCode
 
 __all__ = ["SERVICE", "add_health", "check_request", "is_serving"]
 
@@ -49,16 +49,15 @@ def service_name(request: bytes) -> str:
     return name
 
 
-async def _check(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+async def _check(request: bytes, context: ServicerContext) -> bytes:
     name = service_name(request)
     if name not in _SERVED:
-        await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {name}")
+        await context.abort(StatusCode.NOT_FOUND, f"unknown service {name}")
     return _SERVING
 
 
-def add_health(server: grpc.aio.Server) -> None:
-    handler = grpc.unary_unary_rpc_method_handler(_check)
-    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, {"Check": handler}),))
+def add_health(server: Server) -> None:
+    server.add_method(f"/{SERVICE}/Check", Method(_check))
 
 
 def check_request(service: str) -> bytes:

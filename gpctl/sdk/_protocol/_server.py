@@ -1,23 +1,24 @@
-"""Build and run the plugin's grpc.aio server.
+"""Build and run the plugin's gRPC server (`gpctl.sdk._protocol._wire`, asyncio speaking HTTP/2 itself).
 
 `REGISTRATIONS` is the one list of servicer registrations: each entry adds its services to the server when the
 plugin needs them and returns their names. The go-plugin housekeeping services are added separately (only under a
 go-plugin host; `serve_standalone` serves the pluginv2 services alone).
 
-Only grpc is needed to listen: the server routes every call through one `_Router`, and `load()` fills it (runtime,
-generated stubs, servicers). `serve()` starts listening with `defer=True`, prints the handshake line, then calls
-`load()` before the event loop runs again, so no call is routed before the table is complete while the handshake
-does not wait for protobuf and the SDK's request code.
+Listening needs only the wire server: `load()` fills its method table (runtime, protobuf messages, servicers).
+`serve()` starts listening with `defer=True`, prints the handshake line, then calls `load()` before the event loop
+runs again, so no call is routed before the table is complete while the handshake does not wait for protobuf and
+the SDK's request code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, cast
+import socket
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import grpc
+from ._wire import Server, add_service
 
 if TYPE_CHECKING:
     from gpctl.sdk._dispatch import Runtime
@@ -30,25 +31,26 @@ __all__ = ["DEFAULT_MAX_RECEIVE", "REGISTRATIONS", "PluginServer"]
 DEFAULT_MAX_RECEIVE = 16 * 1024 * 1024
 HANDLER_THREADS = 32
 
-Registration = Callable[["grpc.aio.Server", "Runtime", "ContextMaker"], list[str]]
+Registration = Callable[[Server, "Runtime", "ContextMaker"], list[str]]
 
 
-def _add_core(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+def _add_core(server: Server, runtime: Runtime, make: ContextMaker) -> list[str]:
     from ._servicers import DataServicer, DiagnosticsServicer, ResourceServicer
-    from .pluginv2 import backend_pb2_grpc as pb_grpc
+    from .pluginv2 import backend_pb2 as pb
 
+    services = pb.DESCRIPTOR.services_by_name
     added = ["pluginv2.Diagnostics"]
-    pb_grpc.add_DiagnosticsServicer_to_server(DiagnosticsServicer(runtime, make), server)
+    add_service(server, DiagnosticsServicer(runtime, make), services["Diagnostics"])
     if runtime.table.has_data:
-        pb_grpc.add_DataServicer_to_server(DataServicer(runtime, make), server)
+        add_service(server, DataServicer(runtime, make), services["Data"])
         added.append("pluginv2.Data")
     if runtime.table.has_resources:
-        pb_grpc.add_ResourceServicer_to_server(ResourceServicer(runtime, make), server)
+        add_service(server, ResourceServicer(runtime, make), services["Resource"])
         added.append("pluginv2.Resource")
     return added
 
 
-def _add_streams(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+def _add_streams(server: Server, runtime: Runtime, make: ContextMaker) -> list[str]:
     if not runtime.table.has_streams:
         return []
     from ._stream_servicer import add_stream_servicer
@@ -56,7 +58,7 @@ def _add_streams(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) 
     return ["pluginv2.Stream"] if add_stream_servicer(server, runtime.table.streams, make) else []
 
 
-def _add_admission(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker) -> list[str]:
+def _add_admission(server: Server, runtime: Runtime, make: ContextMaker) -> list[str]:
     if not runtime.table.has_admission:
         return []
     from ._admission_servicer import add_admission_servicers
@@ -65,34 +67,6 @@ def _add_admission(server: grpc.aio.Server, runtime: Runtime, make: ContextMaker
 
 
 REGISTRATIONS: list[Registration] = [_add_core, _add_streams, _add_admission]
-
-
-class _Router(grpc.GenericRpcHandler):  # type: ignore[misc]
-    """The server's only handler: a lookup in the method table that `PluginServer.load()` fills."""
-
-    def __init__(self) -> None:
-        self.methods: dict[str, grpc.RpcMethodHandler] = {}
-        self.generic: list[grpc.GenericRpcHandler] = []
-
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
-        found = self.methods.get(handler_call_details.method)
-        if found is not None:
-            return found
-        for handler in self.generic:
-            found = handler.service(handler_call_details)
-            if found is not None:
-                return found
-        return None
-
-    # The registration calls of generated `add_*_to_server` functions, so they can fill the table.
-    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
-        self.generic.extend(handlers)
-
-    def add_registered_method_handlers(
-        self, service: str, handlers: dict[str, grpc.RpcMethodHandler]
-    ) -> None:
-        for name, handler in handlers.items():
-            self.methods[f"/{service}/{name}"] = handler
 
 
 class PluginServer:
@@ -118,16 +92,9 @@ class PluginServer:
             from ._tracing_interceptor import TracingInterceptor
 
             self.interceptors = [TracingInterceptor()]
-        self.router = _Router()
-        self.server = grpc.aio.server(
-            options=[
-                ("grpc.max_receive_message_length", max_receive),
-                ("grpc.max_send_message_length", -1),
-                ("grpc.so_reuseport", 0),
-            ],
-            interceptors=self.interceptors,
+        self.server = Server(
+            max_receive=max_receive, wrap=self.interceptors[0] if self.interceptors else None
         )
-        self.server.add_generic_rpc_handlers((self.router,))
         self.services: list[str] = []
         self._with_housekeeping = housekeeping
         self._on_shutdown = on_shutdown or (lambda: None)
@@ -158,22 +125,27 @@ class PluginServer:
 
             configure(self.interceptors, self._plugin_id or runtime.plugin.plugin_id)
         make = ContextMaker(runtime)
-        server = cast("grpc.aio.Server", self.router)
+        server = self.server
         for register in REGISTRATIONS:
             self.services += register(server, runtime, make)
         if self._with_housekeeping:
             from ._health import add_health
-            from .plugin import grpc_broker_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
+            from .plugin import grpc_broker_pb2, grpc_controller_pb2, grpc_stdio_pb2
 
             self.housekeeping = Housekeeping(self._on_shutdown)
-            grpc_broker_pb2_grpc.add_GRPCBrokerServicer_to_server(self.housekeeping, server)
-            grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(self.housekeeping, server)
-            grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(self.housekeeping, server)
+            add_service(server, self.housekeeping, grpc_broker_pb2.DESCRIPTOR.services_by_name["GRPCBroker"])
+            add_service(
+                server, self.housekeeping, grpc_controller_pb2.DESCRIPTOR.services_by_name["GRPCController"]
+            )
+            add_service(server, self.housekeeping, grpc_stdio_pb2.DESCRIPTOR.services_by_name["GRPCStdio"])
             add_health(server)
         self.loaded = True
 
-    async def start(self, address: str, *, defer: bool = False) -> str:
-        """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`); return the bound address.
+    async def start(
+        self, address: str | None = None, *, defer: bool = False, sock: socket.socket | None = None
+    ) -> str:
+        """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`) or on the bound, listening
+        `sock`; return the bound address.
 
         With `defer=True` the method table stays empty until `load()`: call it before the event loop runs again.
         `load()` widens the loop's default executor, where sync handlers run, to `HANDLER_THREADS` threads so
@@ -181,12 +153,7 @@ class PluginServer:
         """
         if not defer:
             self.load()
-        port = self.server.add_insecure_port(address)
-        await self.server.start()
-        if address.startswith("unix:"):
-            return address
-        host = address.rsplit(":", 1)[0]
-        return f"{host}:{port}"
+        return await self.server.start(address, sock=sock)
 
     async def stop(self, grace: float | None = 0.5) -> None:
         if self.housekeeping is not None:

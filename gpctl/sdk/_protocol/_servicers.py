@@ -8,8 +8,6 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import grpc
-
 from gpctl.sdk._context import PluginContext
 from gpctl.sdk._dispatch import Runtime, log_failure
 from gpctl.sdk._query import DataResponse
@@ -18,6 +16,7 @@ from gpctl.sdk.errors import QueryError
 from gpctl.sdk.resources import ResourceRequest, ResourceResponse, call_resource
 
 from . import _convert
+from ._wire import ServicerContext
 from .plugin import grpc_controller_pb2
 from .pluginv2 import backend_pb2 as pb
 
@@ -50,9 +49,7 @@ class ContextMaker:
             self._cache[key] = ctx
         return ctx
 
-    async def __call__(
-        self, proto: pb.PluginContext, context: grpc.aio.ServicerContext
-    ) -> PluginContext[Any]:
+    async def __call__(self, proto: pb.PluginContext, context: ServicerContext) -> PluginContext[Any]:
         ctx = self.convert(proto)
         pairs = context.invocation_metadata() or ()
         # Logger params and tenant on this request's log lines.
@@ -68,7 +65,7 @@ class ContextMaker:
 
 
 async def _context_or_error(
-    make: ContextMaker, proto: pb.PluginContext, context: grpc.aio.ServicerContext
+    make: ContextMaker, proto: pb.PluginContext, context: ServicerContext
 ) -> PluginContext[Any] | QueryError:
     """The handler's context, or the error to answer with when settings or the instance fail."""
     try:
@@ -85,9 +82,7 @@ class DataServicer:
         self.runtime = runtime
         self.make = make
 
-    async def QueryData(
-        self, request: pb.QueryDataRequest, context: grpc.aio.ServicerContext
-    ) -> pb.QueryDataResponse:
+    async def QueryData(self, request: pb.QueryDataRequest, context: ServicerContext) -> pb.QueryDataResponse:
         ctx = await _context_or_error(self.make, request.pluginContext, context)
         sdk_request, answers = _convert.query_data_request(request)
         if isinstance(ctx, QueryError):
@@ -108,14 +103,10 @@ class DataServicer:
         self.runtime.metrics.count("queryData", "error" if failed else "ok", failed or "plugin")
         return out
 
-    async def QueryChunkedData(
-        self, request: pb.QueryChunkedDataRequest, context: grpc.aio.ServicerContext
-    ) -> None:
+    async def QueryChunkedData(self, request: pb.QueryChunkedDataRequest, context: ServicerContext) -> None:
         from ._chunked import QueryOutcome, query_chunked_data
 
-        async def run(
-            req: pb.QueryChunkedDataRequest, ctxt: grpc.aio.ServicerContext
-        ) -> AsyncIterator[QueryOutcome]:
+        async def run(req: pb.QueryChunkedDataRequest, ctxt: ServicerContext) -> AsyncIterator[QueryOutcome]:
             ctx = await _context_or_error(self.make, req.pluginContext, ctxt)
             sdk_request, bad = _convert.query_data_request(req)
             for ref_id, answer in bad.items():
@@ -138,7 +129,7 @@ class DiagnosticsServicer:
         self.make = make
 
     async def CheckHealth(
-        self, request: pb.CheckHealthRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CheckHealthRequest, context: ServicerContext
     ) -> pb.CheckHealthResponse:
         from gpctl.sdk._health import HealthResult
 
@@ -153,7 +144,7 @@ class DiagnosticsServicer:
         return _convert.health_response(result)
 
     async def CollectMetrics(
-        self, request: pb.CollectMetricsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CollectMetricsRequest, context: ServicerContext
     ) -> pb.CollectMetricsResponse:
         self.runtime.metrics.count("collectMetrics")
         text = await asyncio.to_thread(self.runtime.metrics.text)
@@ -166,7 +157,7 @@ class ResourceServicer:
         self.make = make
 
     async def CallResource(
-        self, request: pb.CallResourceRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CallResourceRequest, context: ServicerContext
     ) -> AsyncIterator[pb.CallResourceResponse]:
         ctx = await _context_or_error(self.make, request.pluginContext, context)
         if isinstance(ctx, QueryError):
@@ -204,23 +195,21 @@ class Housekeeping:
         self.on_shutdown = on_shutdown
         self.stopping = asyncio.Event()
 
-    async def StartStream(
-        self, request_iterator: Any, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[Any]:
+    async def StartStream(self, request_iterator: Any, context: ServicerContext) -> AsyncIterator[Any]:
         async for _ in request_iterator:
             pass
         return
         yield  # an async generator that sends nothing
 
     async def Shutdown(
-        self, request: grpc_controller_pb2.Empty, context: grpc.aio.ServicerContext
+        self, request: grpc_controller_pb2.Empty, context: ServicerContext
     ) -> grpc_controller_pb2.Empty:
         logger.debug("Shutdown requested by host.")
         self.stopping.set()
         asyncio.get_running_loop().call_soon(self.on_shutdown)
         return grpc_controller_pb2.Empty()
 
-    async def StreamStdio(self, request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+    async def StreamStdio(self, request: Any, context: ServicerContext) -> AsyncIterator[Any]:
         await self.stopping.wait()
         return
         yield

@@ -13,14 +13,15 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
-
-import grpc
+from typing import TYPE_CHECKING, Any
 
 from gpctl.sdk._stream import PublishResult, StreamRouter, SubscribeResult
 
+from ._wire import Server, ServicerContext, StatusCode, add_service
 from .pluginv2 import backend_pb2 as pb
-from .pluginv2 import backend_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    import grpc
 
 __all__ = [
     "ContextFactory",
@@ -34,7 +35,7 @@ __all__ = [
 
 logger = logging.getLogger("gpctl.sdk.stream")
 
-ContextFactory = Callable[[pb.PluginContext, grpc.aio.ServicerContext], Awaitable[Any]]
+ContextFactory = Callable[[pb.PluginContext, ServicerContext], Awaitable[Any]]
 """Builds the handler's `PluginContext` (with `ctx.instance`) from the request's proto and the gRPC context."""
 
 _SUBSCRIBE = {
@@ -57,7 +58,7 @@ class StreamServicer:
         self.make_context = make_context
 
     async def SubscribeStream(
-        self, request: pb.SubscribeStreamRequest, context: grpc.aio.ServicerContext
+        self, request: pb.SubscribeStreamRequest, context: ServicerContext
     ) -> pb.SubscribeStreamResponse:
         ctx = await self.make_context(request.pluginContext, context)
         try:
@@ -69,7 +70,7 @@ class StreamServicer:
         return pb.SubscribeStreamResponse(status=_SUBSCRIBE[result.status], data=result.data)
 
     async def PublishStream(
-        self, request: pb.PublishStreamRequest, context: grpc.aio.ServicerContext
+        self, request: pb.PublishStreamRequest, context: ServicerContext
     ) -> pb.PublishStreamResponse:
         ctx = await self.make_context(request.pluginContext, context)
         try:
@@ -78,11 +79,11 @@ class StreamServicer:
             await _fail(context, "publish", request.path, exc)
         return pb.PublishStreamResponse(status=_PUBLISH[result.status], data=result.data)
 
-    async def RunStream(self, request: pb.RunStreamRequest, context: grpc.aio.ServicerContext) -> None:
+    async def RunStream(self, request: pb.RunStreamRequest, context: ServicerContext) -> None:
         ctx = await self.make_context(request.pluginContext, context)
         if self.router.resolve(request.path) is None:
             await context.abort(
-                grpc.StatusCode.NOT_FOUND, f"No stream handler matches the channel path `{request.path}`."
+                StatusCode.NOT_FOUND, f"No stream handler matches the channel path `{request.path}`."
             )
         packets = self.router.run_stream(request.path, request.data, dict(request.headers), ctx)
         try:
@@ -94,18 +95,18 @@ class StreamServicer:
         logger.debug("Stream `%s` ended.", request.path)
 
 
-async def _fail(context: grpc.aio.ServicerContext, what: str, path: str, exc: Exception) -> Any:
+async def _fail(context: ServicerContext, what: str, path: str, exc: Exception) -> Any:
     logger.error("The %s handler of stream `%s` failed.", what, path, exc_info=exc)
     await context.abort(
-        grpc.StatusCode.UNKNOWN, f"The {what} handler of stream `{path}` raised `{type(exc).__name__}`."
+        StatusCode.UNKNOWN, f"The {what} handler of stream `{path}` raised `{type(exc).__name__}`."
     )
 
 
-def add_stream_servicer(server: grpc.aio.Server, router: StreamRouter, make_context: ContextFactory) -> bool:
+def add_stream_servicer(server: Server, router: StreamRouter, make_context: ContextFactory) -> bool:
     """Register the Stream service when the plugin has stream routes; return whether it did."""
     if not router:
         return False
-    pb_grpc.add_StreamServicer_to_server(StreamServicer(router, make_context), server)
+    add_service(server, StreamServicer(router, make_context), pb.DESCRIPTOR.services_by_name["Stream"])
     return True
 
 
@@ -138,6 +139,8 @@ def _payload(data: Any) -> bytes:
 def subscribe(
     channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
 ) -> SubscribeResult:
+    from .pluginv2 import backend_pb2_grpc as pb_grpc
+
     stub = pb_grpc.StreamStub(channel)
     answer = stub.SubscribeStream(
         pb.SubscribeStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
@@ -148,6 +151,8 @@ def subscribe(
 def publish(
     channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
 ) -> PublishResult:
+    from .pluginv2 import backend_pb2_grpc as pb_grpc
+
     stub = pb_grpc.StreamStub(channel)
     answer = stub.PublishStream(
         pb.PublishStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
@@ -163,6 +168,10 @@ def run(
     max_packets: int | None,
     timeout: float,
 ) -> StreamRun:
+    import grpc
+
+    from .pluginv2 import backend_pb2_grpc as pb_grpc
+
     stub = pb_grpc.StreamStub(channel)
     call = stub.RunStream(
         pb.RunStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout

@@ -14,6 +14,7 @@ import pytest
 from gpctl.sdk._admission import AdmissionHandlers, ConversionResult, MutationResult, ValidationResult
 from gpctl.sdk._protocol._admission_servicer import add_admission_servicers
 from gpctl.sdk._protocol._stream_servicer import add_stream_servicer
+from gpctl.sdk._protocol._wire import Server
 from gpctl.sdk._protocol.pluginv2 import backend_pb2 as pb
 from gpctl.sdk._protocol.pluginv2 import backend_pb2_grpc as pb_grpc
 from gpctl.sdk._stream import RunStreamRequest, StreamRouter
@@ -36,17 +37,16 @@ async def make_context(proto: pb.PluginContext, context: Any) -> Ctx:
     return Ctx(proto.pluginId, DsSettings(uid) if uid else None)
 
 
-Setup = Callable[[grpc.aio.Server], None]
+Setup = Callable[[Server], None]
 
 
 def serve(setup: Setup, body: Callable[[grpc.aio.Channel], Awaitable[None]]) -> None:
     async def main() -> None:
-        server = grpc.aio.server()
+        server = Server(max_receive=16 * 1024 * 1024)
         setup(server)
-        port = server.add_insecure_port("127.0.0.1:0")
-        await server.start()
+        address = await server.start("127.0.0.1:0")
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            async with grpc.aio.insecure_channel(address) as channel:
                 await body(channel)
         finally:
             await server.stop(None)

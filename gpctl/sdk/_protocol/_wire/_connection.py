@@ -1,0 +1,338 @@
+"""One client connection of the server: HTTP/2 frames in, calls dispatched, flow control both ways.
+
+Receiving: the server advertises the largest stream window and widens the connection window up front, then
+returns consumed bytes in large increments, so a client is never stalled by us. Sending: data respects the
+client's connection and stream windows and the transport's buffer (`pause_writing`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import _frames as f
+from ._call import ServicerContext, StatusCode, run_call
+from ._stream import Stream
+
+if TYPE_CHECKING:
+    from ._server import Server
+
+__all__ = ["Connection"]
+
+logger = logging.getLogger("gpctl.sdk")
+
+_MAX_WINDOW = 2**31 - 1
+_REPLENISH = 4 * 1024 * 1024
+_OUR_SETTINGS = f.settings({f.ENABLE_PUSH: 0, f.INITIAL_WINDOW_SIZE: _MAX_WINDOW})
+_GREETING = _OUR_SETTINGS + f.window_update(0, _MAX_WINDOW - 65535)
+_RESERVED = frozenset((b"content-type", b"te", b"grpc-timeout", b"grpc-encoding", b"grpc-accept-encoding"))
+
+
+class ConnectionError_(Exception):
+    """A connection-level protocol error: the connection is closed with GOAWAY and `code`."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class Connection(asyncio.Protocol):
+    def __init__(self, server: Server) -> None:
+        from hpack import Decoder
+
+        self.server = server
+        self.loop = asyncio.get_running_loop()
+        self.decoder = Decoder()
+        self.buffer = bytearray()
+        self.preface_seen = False
+        self.streams: dict[int, Stream] = {}
+        self.blocked: set[Stream] = set()
+        self.send_window = 65535
+        self.stream_window = 65535
+        self.peer_max_frame = 16384
+        self.consumed = 0
+        self.last_stream_id = 0
+        self.going_away = False
+        self.write_paused = False
+        self._drain: asyncio.Future[None] | None = None
+        self._partial: tuple[int, int, bytearray] | None = None
+        self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    # asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = f"ipv4:{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else f"unix:{peer or ''}"
+        self.server.connections.add(self)
+        transport.write(_GREETING)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server.connections.discard(self)
+        for stream in list(self.streams.values()):
+            stream.reset()
+        if self._drain is not None and not self._drain.done():
+            self._drain.set_result(None)
+        self.idle.set()
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        if self._drain is not None and not self._drain.done():
+            self._drain.set_result(None)
+
+    async def drained(self) -> None:
+        if self.write_paused:
+            if self._drain is None or self._drain.done():
+                self._drain = self.loop.create_future()
+            await self._drain
+
+    def write(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
+
+    def stream_closed(self) -> None:
+        if not self.streams:
+            self.idle.set()
+
+    def goaway(self) -> None:
+        """Tell the client to open no new streams here; calls in flight finish."""
+        if not self.going_away:
+            self.going_away = True
+            self.write(f.goaway(self.last_stream_id))
+
+    def close(self) -> None:
+        for stream in list(self.streams.values()):
+            stream.reset()
+        if self.transport is not None:
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        try:
+            if not self.preface_seen:
+                if len(buffer) < 24:
+                    return
+                if bytes(buffer[:24]) != f.PREFACE:
+                    raise ConnectionError_(
+                        f.PROTOCOL_ERROR, "The client did not start with the HTTP/2 preface."
+                    )
+                del buffer[:24]
+                self.preface_seen = True
+            pos, size = 0, len(buffer)
+            while size - pos >= 9:
+                length = (buffer[pos] << 16) | (buffer[pos + 1] << 8) | buffer[pos + 2]
+                if length > 16384:
+                    raise ConnectionError_(f.FRAME_SIZE_ERROR, f"A frame of `{length}` bytes is too large.")
+                end = pos + 9 + length
+                if end > size:
+                    break
+                kind, flags = buffer[pos + 3], buffer[pos + 4]
+                stream_id = int.from_bytes(buffer[pos + 5 : pos + 9], "big") & 0x7FFFFFFF
+                payload = bytes(buffer[pos + 9 : end])
+                pos = end
+                if self._partial is not None and kind != f.CONTINUATION:
+                    raise ConnectionError_(f.PROTOCOL_ERROR, "A header block was interrupted.")
+                if kind == f.DATA:
+                    self._on_data(stream_id, flags, payload, length)
+                elif kind == f.HEADERS:
+                    self._on_headers(stream_id, flags, payload)
+                elif kind == f.CONTINUATION:
+                    self._on_continuation(stream_id, flags, payload)
+                elif kind == f.SETTINGS:
+                    self._on_settings(flags, payload)
+                elif kind == f.WINDOW_UPDATE:
+                    self._on_window_update(stream_id, payload)
+                elif kind == f.PING:
+                    if not flags & f.ACK:
+                        self.write(f.frame(f.PING, f.ACK, 0, payload))
+                elif kind == f.RST_STREAM:
+                    stream = self.streams.get(stream_id)
+                    if stream is not None:
+                        stream.reset()
+            del buffer[:pos]
+        except ConnectionError_ as exc:
+            logger.debug("Closing a gRPC connection: %s", exc)
+            self.write(f.goaway(self.last_stream_id, exc.code))
+            self.close()
+            return
+        if self.consumed >= _REPLENISH:
+            self.write(f.window_update(0, self.consumed))
+            self.consumed = 0
+
+    # Frames.
+
+    def _on_data(self, stream_id: int, flags: int, payload: bytes, length: int) -> None:
+        self.consumed += length
+        if flags & f.PADDED:
+            payload = payload[1 : len(payload) - payload[0]] if payload else b""
+        stream = self.streams.get(stream_id)
+        if stream is None or stream.remote_closed:
+            return
+        stream.body += payload
+        stream.received += length
+        body = stream.body
+        if len(body) >= 5:
+            announced = int.from_bytes(body[1:5], "big")
+            if announced > self.server.max_receive:
+                stream.finish(
+                    StatusCode.RESOURCE_EXHAUSTED,
+                    f"Received message larger than max ({announced} vs. {self.server.max_receive}).",
+                )
+                return
+            if body[0]:
+                stream.finish(StatusCode.INTERNAL, "Compressed messages are not supported.")
+                return
+        if stream.messages is not None:
+            for message in stream.take_messages():
+                stream.messages.put_nowait(message)
+            if stream.received >= _REPLENISH and not flags & f.END_STREAM:
+                self.write(f.window_update(stream_id, stream.received))
+                stream.received = 0
+        if flags & f.END_STREAM:
+            self._end_of_request(stream)
+
+    def _end_of_request(self, stream: Stream) -> None:
+        stream.remote_closed = True
+        if stream.messages is not None:
+            stream.messages.put_nowait(None)
+        elif stream.task is None and not stream.closed:
+            body = stream.body
+            if len(body) < 5 or int.from_bytes(body[1:5], "big") != len(body) - 5:
+                stream.finish(StatusCode.INTERNAL, "The request does not hold exactly one message.")
+                return
+            self._start(stream)
+
+    def _on_headers(self, stream_id: int, flags: int, payload: bytes) -> None:
+        if flags & f.PADDED:
+            payload = payload[1 : len(payload) - payload[0]] if payload else b""
+        if flags & f.PRIORITY_FLAG:
+            payload = payload[5:]
+        if flags & f.END_HEADERS:
+            self._on_header_block(stream_id, flags, payload)
+        else:
+            self._partial = (stream_id, flags, bytearray(payload))
+
+    def _on_continuation(self, stream_id: int, flags: int, payload: bytes) -> None:
+        if self._partial is None or self._partial[0] != stream_id:
+            raise ConnectionError_(f.PROTOCOL_ERROR, "An unexpected CONTINUATION frame arrived.")
+        self._partial[2].extend(payload)
+        if flags & f.END_HEADERS:
+            _, first_flags, block = self._partial
+            self._partial = None
+            self._on_header_block(stream_id, first_flags, bytes(block))
+
+    def _on_header_block(self, stream_id: int, flags: int, block: bytes) -> None:
+        try:
+            headers = self.decoder.decode(block, raw=True)
+        except Exception as exc:
+            raise ConnectionError_(f.COMPRESSION_ERROR, f"A header block did not decode: {exc}.") from None
+        stream = self.streams.get(stream_id)
+        if stream is not None:  # trailers of a client stream
+            if flags & f.END_STREAM:
+                self._end_of_request(stream)
+            return
+        if stream_id <= self.last_stream_id or not stream_id & 1:
+            return
+        self.last_stream_id = stream_id
+        if self.going_away:
+            self.write(f.rst_stream(stream_id, f.REFUSED_STREAM))
+            return
+        self._open(stream_id, flags, headers)
+
+    def _open(self, stream_id: int, flags: int, headers: Iterable[Any]) -> None:
+        path = b""
+        timeout = encoding = None
+        metadata: list[tuple[str, str | bytes]] = []
+        for name, value in headers:
+            if name[:1] == b":":
+                if name == b":path":
+                    path = value
+            elif name in _RESERVED:
+                if name == b"grpc-timeout":
+                    timeout = f.parse_timeout(value.decode("ascii", "replace"))
+                elif name == b"grpc-encoding":
+                    encoding = value.decode("ascii", "replace")
+            elif name.endswith(b"-bin"):
+                metadata.append((name.decode("ascii", "replace"), _unbase64(value)))
+            else:
+                metadata.append((name.decode("ascii", "replace"), value.decode("utf-8", "replace")))
+        stream = Stream(self, stream_id, self.stream_window)
+        self.streams[stream_id] = stream
+        self.idle.clear()
+        if flags & f.END_STREAM:
+            stream.remote_closed = True
+        stream.path = path.decode("utf-8", "replace")
+        method = self.server.methods.get(stream.path)
+        if method is None:
+            stream.finish(StatusCode.UNIMPLEMENTED, f"Method not found: {stream.path}")
+            return
+        if encoding not in (None, "identity"):
+            stream.finish(StatusCode.UNIMPLEMENTED, f"Message encoding `{encoding}` is not supported.")
+            return
+        if timeout is not None:
+            stream.set_deadline(timeout, self.loop)
+        stream.method = method
+        stream.metadata = tuple(metadata)
+        if method.client_streaming:
+            stream.messages = asyncio.Queue()
+            if stream.remote_closed:
+                stream.messages.put_nowait(None)
+            self._start(stream)
+        elif stream.remote_closed:
+            stream.finish(StatusCode.INTERNAL, "The request does not hold exactly one message.")
+
+    def _start(self, stream: Stream) -> None:
+        method = stream.method
+        assert method is not None
+        context = ServicerContext(stream, method, stream.metadata)
+        wrap = self.server.wrap
+        if wrap is not None:
+            method = wrap(stream.path, method)
+        stream.task = self.loop.create_task(run_call(stream, method, context))
+
+    def _on_settings(self, flags: int, payload: bytes) -> None:
+        if flags & f.ACK:
+            return
+        values = f.parse_settings(payload)
+        window = values.get(f.INITIAL_WINDOW_SIZE)
+        if window is not None:
+            delta = window - self.stream_window
+            self.stream_window = window
+            for stream in self.streams.values():
+                stream.send_window += delta
+                stream.wake()
+        frame_size = values.get(f.MAX_FRAME_SIZE)
+        if frame_size is not None:
+            self.peer_max_frame = frame_size
+        self.write(f.frame(f.SETTINGS, f.ACK, 0))
+
+    def _on_window_update(self, stream_id: int, payload: bytes) -> None:
+        increment = int.from_bytes(payload[:4], "big") & 0x7FFFFFFF
+        if stream_id == 0:
+            self.send_window += increment
+            for blocked in list(self.blocked):
+                blocked.wake()
+            return
+        stream = self.streams.get(stream_id)
+        if stream is not None:
+            stream.send_window += increment
+            stream.wake()
+
+
+def _unbase64(value: bytes) -> bytes:
+    try:
+        return base64.b64decode(value + b"=" * (-len(value) % 4))
+    except ValueError:
+        return value
