@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
@@ -65,6 +64,8 @@ def as_async(fn: Callable[..., Any], n_args: int) -> AsyncHandler:
         return call_async
 
     async def call_sync(*args: Any) -> Any:
+        import asyncio
+
         result = await asyncio.to_thread(fn, *args[:n_args])
         return await result if inspect.isawaitable(result) else result
 
@@ -73,6 +74,8 @@ def as_async(fn: Callable[..., Any], n_args: int) -> AsyncHandler:
 
 async def call_handler(fn: Callable[..., Any], *args: Any) -> Any:
     """Call `fn(*args)`, sync or async (sync code runs in a thread), and await what it returns if awaitable."""
+    import asyncio
+
     if inspect.iscoroutinefunction(fn):
         return await fn(*args)
     result = await asyncio.to_thread(fn, *args)

@@ -2,7 +2,9 @@
 
 Under a host: check the magic cookie, listen on 127.0.0.1 (or a Unix socket in `PLUGIN_UNIX_SOCKET_DIR`), print the
 handshake line `1|2|tcp|127.0.0.1:PORT|grpc` once listening, then send anything written to stdout to stderr; log
-hclog JSON on stderr; ignore SIGINT; stop on `GRPCController.Shutdown` or SIGTERM and exit the process.
+hclog JSON on stderr; ignore SIGINT; stop on `GRPCController.Shutdown` or SIGTERM and exit the process. The socket
+is bound before asyncio and the server are imported (`_listen`), so the handshake line waits only for the plugin's
+own module; calls wait in the accept queue until the server is ready.
 
 Locator mode (protocol.md §3.5): when `standalone.txt` sits next to the executable, or
 `GF_PLUGIN_GRPC_ADDRESS_<ID>` is set, and the developer's server named by `pid.txt` is alive, only print its
@@ -11,9 +13,7 @@ address as the handshake and stay alive serving nothing, so Grafana talks to tha
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from gpctl.sdk._dispatch import Runtime
+    from gpctl.sdk._listen import Listener
     from gpctl.sdk._plugin import _Plugin
 
 __all__ = ["COOKIE_KEY", "COOKIE_VALUE", "locator_address", "serve", "serve_standalone"]
@@ -115,6 +116,8 @@ def _run_locator(address: str) -> NoReturn:
 def _handle_argv(build_info: Mapping[str, str] | None) -> None:
     args = sys.argv[1:]
     if "--buildinfo" in args or "-buildinfo" in args:
+        import json
+
         sys.stdout.write(json.dumps(dict(build_info or {})) + "\n")
         sys.stdout.flush()
         raise SystemExit(0)
@@ -124,30 +127,6 @@ def _handle_argv(build_info: Mapping[str, str] | None) -> None:
         sys.stdout.write(str((build_info or {}).get("version", __version__)) + "\n")
         sys.stdout.flush()
         raise SystemExit(0)
-
-
-def _listen_address() -> tuple[str, str]:
-    """(grpc address, handshake network) from the environment."""
-    socket_dir = os.environ.get("PLUGIN_UNIX_SOCKET_DIR", "").strip()
-    if socket_dir:
-        import tempfile
-
-        fd, path = tempfile.mkstemp(prefix="plugin", dir=socket_dir)
-        os.close(fd)
-        os.unlink(path)  # noqa: PTH108
-        return f"unix:{path}", "unix"
-    return "127.0.0.1:0", "tcp"
-
-
-def _chgrp_socket(path: str) -> None:
-    group = os.environ.get("PLUGIN_UNIX_SOCKET_GROUP", "").strip()
-    if not group:
-        return
-    import grp
-
-    gid = int(group) if group.isdigit() else grp.getgrnam(group).gr_gid
-    os.chown(path, -1, gid)
-    os.chmod(path, 0o660)  # noqa: PTH101
 
 
 def _guard_stdout() -> None:
@@ -190,9 +169,32 @@ def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> No
     _logging.install(logging.DEBUG)
     _use_system_allocator()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    code = asyncio.run(_serve(plugin))
+    listener = None
+    if not os.environ.get("PLUGIN_CLIENT_CERT", "").strip():
+        from gpctl.sdk._listen import bind
+
+        signal.signal(signal.SIGTERM, _note_terminate)  # until the event loop handles it
+        listener = bind()
+        _handshake(listener.network, listener.shown)
+    import asyncio
+
+    code = asyncio.run(_serve(plugin, listener))
     sys.stderr.flush()
     os._exit(code)
+
+
+_terminate_requested = False
+
+
+def _note_terminate(signum: int, frame: object) -> None:
+    global _terminate_requested
+    _terminate_requested = True
+
+
+def _handshake(network: str, shown: str, cert: str = "") -> None:
+    sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
+    sys.stdout.flush()
+    _guard_stdout()
 
 
 def _runtime(plugin: _Plugin) -> Callable[[], Runtime]:
@@ -204,38 +206,33 @@ def _runtime(plugin: _Plugin) -> Callable[[], Runtime]:
     return make
 
 
-async def _serve(plugin: _Plugin) -> int:
+async def _serve(plugin: _Plugin, listener: Listener | None) -> int:
+    """Serve on `listener` (the handshake line is out), or set up AutoMTLS and print the line here."""
+    import asyncio
+
     from gpctl.sdk._protocol._server import PluginServer
 
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, done.set)
-    # Listening needs only grpc: the runtime, stubs and servicers load right after the handshake line.
+    if _terminate_requested:
+        done.set()
     server = PluginServer(
         _runtime(plugin), plugin_id=plugin.plugin_id, housekeeping=True, on_shutdown=done.set
     )
-    listen, network = _listen_address()
-    tls = None
-    if os.environ.get("PLUGIN_CLIENT_CERT", "").strip():
+    tls = False
+    if listener is not None:
+        network, shown = listener.network, listener.shown
+        server.load()  # the handshake line is out: nothing is gained by serving before the table is full
+        await server.start(sock=listener.socket())
+    else:
         from gpctl.sdk._protocol._mtls import TlsTerminator, auto_mtls, private_socket_path
 
-        tls = auto_mtls(os.environ)
-        listen = f"unix:{private_socket_path()}"
-    bound = await server.start(listen, defer=True)
-    cert = ""
-    if tls is not None:
-        terminator = TlsTerminator(tls, bound)
-        shown = terminator.start()
-        cert = "|" + tls.handshake_cert
-        network = "tcp"
-    elif network == "unix":
-        shown = bound[len("unix:") :]
-        _chgrp_socket(shown)
-    else:
-        shown = bound
-    sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
-    sys.stdout.flush()
-    _guard_stdout()
+        mtls, tls = auto_mtls(os.environ), True
+        assert mtls is not None  # PLUGIN_CLIENT_CERT is set: that is why there is no listener
+        bound = await server.start(f"unix:{private_socket_path()}", defer=True)
+        network, shown = "tcp", TlsTerminator(mtls, bound).start()
+        _handshake(network, shown, "|" + mtls.handshake_cert)
     server.load()  # before the loop runs again, so every call finds its handler
     threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
     logger.debug(
@@ -249,7 +246,7 @@ async def _serve(plugin: _Plugin) -> int:
         await asyncio.wait_for(server.stop(0.2), timeout=1.0)
     except (asyncio.TimeoutError, Exception) as exc:  # exit anyway: the host waits only 2 s
         logger.debug("stopping the server did not finish cleanly: %s", exc)
-    if network == "unix" and tls is None:
+    if network == "unix" and not tls:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(shown)  # noqa: PTH108
     return 0
@@ -262,11 +259,15 @@ def serve_standalone(
 
     `ready(bound_address)` is called once the server listens.
     """
+    import asyncio
+
     _use_system_allocator()
     asyncio.run(_standalone(plugin, address, ready))
 
 
 async def _standalone(plugin: _Plugin, address: str, ready: Callable[[str], None] | None) -> None:
+    import asyncio
+
     from gpctl.sdk._dispatch import Runtime
     from gpctl.sdk._protocol._server import PluginServer
 

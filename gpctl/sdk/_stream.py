@@ -23,16 +23,18 @@ Publishing is refused (`PERMISSION_DENIED`) unless the route has a `@route.publi
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import re
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from gpctl.sdk._handlers import call_handler
 from gpctl.sdk.data import Frame
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "PacketEncoder",
@@ -313,6 +315,8 @@ class StreamRouter:
 
 
 async def _iterate(handler: Handler, req: RunStreamRequest, ctx: Any) -> AsyncGenerator[Any, None]:
+    import asyncio
+
     if inspect.isasyncgenfunction(handler):
         agen = handler(req, ctx)
         try:
@@ -340,6 +344,8 @@ async def _iterate(handler: Handler, req: RunStreamRequest, ctx: Any) -> AsyncGe
 
 async def _iterate_sync(gen: Iterator[Any]) -> AsyncGenerator[Any, None]:
     """Step a sync generator in a worker thread; on cancellation close it as soon as its current step ends."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     done = object()
     while True:

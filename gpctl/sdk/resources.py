@@ -10,7 +10,6 @@ produced.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -140,6 +139,7 @@ async def call_resource(
 
 
 async def _asgi(app: Any, request: ResourceRequest, ctx: PluginContext[Any]) -> AsyncIterator[Chunk]:
+    import asyncio
     from urllib.parse import urlsplit
 
     split = urlsplit(request.url or request.path)
