@@ -18,6 +18,7 @@ from gpctl.build._analysis import missing_excluded
 from gpctl.build._assets import build_time, copy_assets, run_frontend, write_plugin_json
 from gpctl.build._pyinstaller import drop_internal_links, install_output, run_pyinstaller
 from gpctl.build._settings import (
+    declared_requirements,
     dependency_closure,
     implied_top_level,
     imported_top_level,
@@ -211,10 +212,14 @@ def _targets(targets: Sequence[str | Target] | None) -> list[Target]:
 
 
 def _excludes(project: Project, extra: Sequence[str], hidden_imports: Sequence[str]) -> tuple[str, ...]:
-    """The spec's excludes: the slim list, the optional modules the plugin's imports do not need, and `extra`."""
+    """The spec's excludes: the slim list, the optional modules neither the plugin's imports nor its `[project]
+    dependencies` need, and `extra`."""
     files = source_files(project.source_dir)
     imported = imported_top_level(files) | implied_top_level(files)
-    wanted = dependency_closure(imported | {h.partition(".")[0] for h in hidden_imports})
+    wanted = dependency_closure(
+        imported | {h.partition(".")[0] for h in hidden_imports},
+        declared_requirements(project.root / "pyproject.toml"),
+    )
     optional = [name for name in OPTIONAL_MODULES if name not in wanted]
     return (*EXCLUDES, *optional, *extra)
 

@@ -5,11 +5,12 @@
     hidden-imports = ["my.plugin"]  # modules PyInstaller cannot see (dynamic imports)
     optimize = 0                    # Python -O level of the bundled bytecode (0, 1 or 2)
 
-numpy, pandas, polars, scipy, yaml, requests, cryptography and uvloop are optional imports of pyarrow, numpy,
-anyio and gpctl.sdk: they are bundled only when the plugin's own sources import them, call a gpctl API that needs
-them (`to_numpy`, `to_pandas`, the time-series reshaping helpers), or a package those sources import requires them
-(or `hidden-imports` names them). A plugin that never builds frames (an app with only resources) can add
-`excludes = ["pyarrow"]` and ship ~80 MiB less.
+numpy, pandas, polars, scipy, yaml, requests, cryptography, uvloop, grpc and opentelemetry are optional imports of
+pyarrow, numpy, anyio and gpctl.sdk: they are bundled only when the plugin's own sources import them, call a gpctl
+API that needs them (`to_numpy`, `to_pandas`, the time-series reshaping helpers), or a package those sources import
+or `[project] dependencies` names requires them (or `hidden-imports` names them). `gpctl[otel]` in the
+dependencies keeps OpenTelemetry and grpc (its OTLP exporter speaks gRPC). A plugin that never builds frames (an
+app with only resources) can add `excludes = ["pyarrow"]` and ship ~80 MiB less.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from gpctl.project import _read_toml
 __all__ = [
     "IMPLIED_MODULES",
     "BuildSettings",
+    "declared_requirements",
     "dependency_closure",
     "implied_top_level",
     "imported_top_level",
@@ -143,34 +145,72 @@ def implied_top_level(files: Iterable[Path]) -> set[str]:
 
 
 _SKIP_DISTRIBUTIONS = frozenset({"gpctl"})
-"""gpctl's own requirements include the toolchain (typer, cookiecutter -> requests, ...): never followed."""
+"""gpctl's own requirements include the toolchain (typer, cookiecutter -> requests, ...): never followed, except
+those of the extras a requirement names (`gpctl[otel]`)."""
+
+_REQUIREMENT = re.compile(r"\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?")
+_EXTRA_MARKER = re.compile(r"""\bextra\s*==\s*["'](?P<extra>[^"']+)["']""")
 
 
-def dependency_closure(top_level: Iterable[str]) -> set[str]:
-    """Top-level module names of the installed distributions that provide `top_level`, and of everything they
-    require (recursively, without extras): what the plugin's imports need at run time.
+def declared_requirements(pyproject: Path) -> tuple[str, ...]:
+    """The requirement strings of `[project] dependencies` in `pyproject` (none without the file or the list).
+
+    Raises:
+        ProjectError: invalid TOML.
+    """
+    if not pyproject.is_file():
+        return ()
+    dependencies = _read_toml(pyproject).get("project", {}).get("dependencies", [])
+    if not isinstance(dependencies, list):
+        return ()
+    return tuple(d for d in dependencies if isinstance(d, str))
+
+
+def dependency_closure(top_level: Iterable[str], requirements: Iterable[str] = ()) -> set[str]:
+    """Top-level module names of the installed distributions that provide `top_level`, of the distributions
+    `requirements` (PEP 508 strings, e.g. `[project] dependencies`) name, and of everything they require
+    (recursively, with the extras a requirement names): what the plugin needs at run time.
     """
     providers = importlib.metadata.packages_distributions()
-    seen: set[str] = set()
-    queue = [dist for name in top_level for dist in providers.get(name, [])]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    queue: list[tuple[str, frozenset[str]]] = [
+        (dist, frozenset()) for name in top_level for dist in providers.get(name, [])
+    ]
+    queue += [parsed for requirement in requirements if (parsed := _parse(requirement)) is not None]
     modules: set[str] = set(top_level)
     while queue:
-        name = _canonical(queue.pop())
-        if name in seen or name in _SKIP_DISTRIBUTIONS:
+        raw, extras = queue.pop()
+        name = _canonical(raw)
+        if (name, extras) in seen:
             continue
-        seen.add(name)
+        seen.add((name, extras))
+        skipped = name in _SKIP_DISTRIBUTIONS
+        if skipped and not extras:
+            continue
         try:
             dist = importlib.metadata.distribution(name)
         except importlib.metadata.PackageNotFoundError:
             continue
-        modules.update(_top_level_names(dist))
+        if not skipped:
+            modules.update(_top_level_names(dist))
         for requirement in dist.requires or []:
-            if ";" in requirement and "extra" in requirement.split(";", 1)[1]:
+            spec, _, marker = requirement.partition(";")
+            wanted_by = {_canonical(m["extra"]) for m in _EXTRA_MARKER.finditer(marker)}
+            if (wanted_by and not wanted_by & extras) or (skipped and not wanted_by):
                 continue
-            match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
-            if match:
-                queue.append(match.group(0))
+            parsed = _parse(spec)
+            if parsed is not None:
+                queue.append(parsed)
     return modules
+
+
+def _parse(requirement: str) -> tuple[str, frozenset[str]] | None:
+    """`(distribution, extras)` of a PEP 508 requirement string; `None` when it does not start with a name."""
+    match = _REQUIREMENT.match(requirement)
+    if match is None:
+        return None
+    extras = frozenset(_canonical(e.strip()) for e in (match["extras"] or "").split(",") if e.strip())
+    return match["name"], extras
 
 
 def _canonical(name: str) -> str:

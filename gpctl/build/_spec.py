@@ -116,12 +116,21 @@ OPTIONAL_MODULES: tuple[str, ...] = (
     "cryptography",
     "uvloop",
     "pygments",
+    "grpc",
+    "grpc_health",
+    "grpc_status",
+    "grpc_reflection",
+    "grpc_channelz",
+    "opentelemetry",
 )
-"""Left out unless the plugin's own code (or a package it imports, through its requirements) needs them: numpy
-(~41 MiB with OpenBLAS; gpctl.sdk.data builds frames from lists and pyarrow arrays without it, and pyarrow only
-uses it when present), optional imports of pyarrow and numpy, `cryptography` (14 MiB), which gpctl.sdk needs
-only for go-plugin's AutoMTLS, which Grafana does not enable, `uvloop` (13 MiB), which anyio (httpx, starlette)
-imports only when asked to run on it, and `pygments` (4 MiB of modules), which only httpx's command line uses."""
+"""Left out unless the plugin's own code, its `[project] dependencies` or a package either of them brings in (through
+its requirements) needs them: numpy (~41 MiB with OpenBLAS; gpctl.sdk.data builds frames from lists and pyarrow
+arrays without it, and pyarrow only uses it when present), optional imports of pyarrow and numpy, `cryptography`
+(14 MiB), which gpctl.sdk needs only for go-plugin's AutoMTLS, which Grafana does not enable, `uvloop` (13 MiB),
+which anyio (httpx, starlette) imports only when asked to run on it, `pygments` (4 MiB of modules), which only
+httpx's command line uses, grpcio and its helper packages (gpctl.sdk serves gRPC with its own HTTP/2 server on
+`hpack` and protobuf; only its client side and OpenTelemetry's OTLP exporter use grpcio), and OpenTelemetry, which
+gpctl.sdk imports only when Grafana asks for tracing (`gpctl[otel]` in the dependencies keeps it and grpc)."""
 
 DROP_BINARIES: tuple[str, ...] = (
     "*libarrow_flight*",

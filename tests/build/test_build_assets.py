@@ -9,12 +9,14 @@ import pytest
 from gpctl.build._assets import build_time, copy_assets, fill_placeholders, run_frontend, write_plugin_json
 from gpctl.build._build import _excludes
 from gpctl.build._settings import (
+    declared_requirements,
     dependency_closure,
     implied_top_level,
     imported_top_level,
     load_settings,
     source_files,
 )
+from gpctl.build._spec import OPTIONAL_MODULES
 from gpctl.errors import BuildError, ProjectError
 from gpctl.project import Project
 
@@ -188,3 +190,62 @@ def test_optional_modules_follow_the_dependencies_of_the_plugin_imports(project:
     assert {"pandas", "polars", "yaml", "cryptography", "uvloop"} <= excludes
     assert dependency_closure({"pandas"}) >= {"pandas", "numpy", "dateutil"}
     assert dependency_closure({"gpctl"}) == {"gpctl"}  # the toolchain's own requirements are never followed
+
+
+GRPC_FAMILY = {"grpc", "grpc_health", "grpc_status", "grpc_reflection", "grpc_channelz", "opentelemetry"}
+
+
+def _kept(project: Project) -> set[str]:
+    return set(OPTIONAL_MODULES) - set(_excludes(project, (), ()))
+
+
+def _dependencies(project: Project, *requirements: str) -> None:
+    pyproject = project.root / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        'version = "1.2.3"\n', f'version = "1.2.3"\ndependencies = {json.dumps(list(requirements))}\n'
+    )
+    pyproject.write_text(text)
+
+
+def test_grpc_and_opentelemetry_are_left_out_by_default(project: Project) -> None:
+    # gpctl.sdk serves gRPC on hpack and protobuf: neither is optional, grpcio is
+    assert set(OPTIONAL_MODULES) >= GRPC_FAMILY
+    assert not {"hpack", "google", "google.protobuf"} & set(OPTIONAL_MODULES)
+    assert _kept(project) == set()
+    _dependencies(project, "gpctl>=0.1", "httpx>=0.27", "starlette>=0.40")
+    assert _kept(project) == set()  # gpctl's own requirements (grpcio among them) are not followed
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    ["gpctl[otel]>=0.1", "gpctl [ pandas , otel ]", "opentelemetry-exporter-otlp-proto-grpc>=1.20"],
+)
+def test_the_otlp_exporter_in_the_dependencies_keeps_grpc(project: Project, requirement: str) -> None:
+    _dependencies(project, requirement)
+    kept = _kept(project)
+    assert kept - {"numpy", "pandas"} == {"grpc", "opentelemetry"}
+    assert ("pandas" in kept) == ("pandas" in requirement)
+
+
+def test_importing_grpc_or_opentelemetry_keeps_it(project: Project) -> None:
+    plugin = project.source_dir / "weather" / "plugin.py"
+    plugin.write_text("import grpc\nds = object()\n")
+    assert _kept(project) == {"grpc"}
+    # the OTLP gRPC exporter installed here provides `opentelemetry` too, and requires grpcio
+    plugin.write_text("from opentelemetry import trace\nds = object()\n")
+    assert _kept(project) == {"grpc", "opentelemetry"}
+    plugin.write_text("ds = object()\n")
+    project.root.joinpath("pyproject.toml").write_text(
+        project.root.joinpath("pyproject.toml").read_text()
+        + '\n[tool.gpctl.build]\nhidden-imports = ["grpc"]\n'
+    )
+    assert set(OPTIONAL_MODULES) - set(_excludes(project, (), ("grpc",))) == {"grpc"}
+
+
+def test_dependency_closure_follows_the_extras_a_requirement_names() -> None:
+    assert dependency_closure(set(), ["gpctl"]) == set()
+    assert dependency_closure(set(), ["gpctl[otel]"]) >= {"grpc", "opentelemetry", "google"}
+    assert "grpc" not in dependency_closure(set(), ["gpctl[pandas]"])
+    assert dependency_closure(set(), ["gpctl[pandas]"]) >= {"pandas", "numpy"}
+    assert dependency_closure(set(), ["no-such-distribution"]) == set()
+    assert declared_requirements(Path("no-such-dir") / "pyproject.toml") == ()

@@ -146,8 +146,22 @@ def test_names_and_modes(built: Built) -> None:
         "numpy",  # the generated datasource builds frames from lists: pyarrow is enough
         "pandas",
         "uvloop",  # anyio (httpx) imports it only when asked to
+        "grpc",  # the SDK serves gRPC on hpack and protobuf; grpcio is for clients and the OTLP exporter
+        "opentelemetry",
     )
     assert not [f for f in built.files if f.startswith(internal) and any(u in f for u in unwanted)]
+
+
+def test_grpc_is_left_out_and_hpack_and_protobuf_are_bundled(built: Built) -> None:
+    from PyInstaller.archive.readers import CArchiveReader
+
+    [artifact] = built.result.artifacts
+    archive = CArchiveReader(str(artifact.executable)).open_embedded_archive("PYZ.pyz")
+    top_level = {name.partition(".")[0] for name in archive.toc}
+    assert not {"grpc", "grpc_health", "grpc_status", "opentelemetry"} & top_level
+    assert {"hpack", "google"} <= top_level
+    assert {"google.protobuf", "gpctl.sdk._protocol._wire"} <= set(archive.toc)
+    assert not [f for f in built.files if "/grpc" in f]
 
 
 def test_buildinfo(built: Built, tmp_path: Path) -> None:

@@ -75,8 +75,18 @@ def test_spec_constants(tmp_path: Path) -> None:
     for module in ("gpctl.cli", "gpctl.build", "PyInstaller", "rich", "cookiecutter"):
         assert module in excludes
     # what the runtime needs is never excluded
-    for module in ("grpc", "pyarrow", "gpctl.sdk", "http", "email", "certifi", "pyarrow.compute"):
+    for module in (
+        "hpack",
+        "google.protobuf",
+        "pyarrow",
+        "gpctl.sdk",
+        "http",
+        "email",
+        "certifi",
+        "pyarrow.compute",
+    ):
         assert module not in excludes
+    assert "grpc" not in EXCLUDES  # optional (OPTIONAL_MODULES), never left out of every bundle
     assert names["STRIP_BINARIES"] == [
         "libpython3*",
         "python3*/lib-dynload/*",
