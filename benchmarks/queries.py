@@ -2,10 +2,11 @@
 HashiCorp go-plugin's real client (the Go host of tests/e2e), sequential and 16 concurrent, in one run.
 
 The raw servicers answer every query with the Arrow bytes of the very frame the SDK handler returns (the SDK
-encodes it on every call, as it must). The goal is the ratio to the raw *threaded* grpcio servicer; a raw
-grpc.aio servicer (the SDK's own server stack) is measured too, to show what the stack costs and what the
-SDK adds on top. Servers alternate round by round; the best round of each is kept. The Go host shares the
-machine's cores with the plugin, so load from other processes lowers every figure: the load average is printed.
+encodes it on every call, as it must). The goal is the ratio to the raw *threaded* grpcio servicer; a raw grpc.aio
+servicer is measured too, as the other grpcio server a Python plugin could use. The SDK serves with its own asyncio
+HTTP/2 server (`gpctl.sdk._protocol._wire`). Servers alternate round by round; the best round of each is kept. The
+Go host shares the machine's cores with the plugin, so load from other processes lowers every figure: the load
+average is printed.
 
 Run: .venv/bin/python benchmarks/queries.py   (needs Debian's Go packages, see tests/e2e/gohost.py)
 """
