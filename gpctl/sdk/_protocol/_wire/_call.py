@@ -124,8 +124,12 @@ async def run_call(stream: Stream, method: Method, context: ServicerContext) -> 
             return
         result = method.handler(request, context)
         if hasattr(result, "__anext__"):
-            async for message in result:
-                await stream.send_message(serialize(message) if serialize else message)
+            try:
+                async for message in result:
+                    await stream.send_message(serialize(message) if serialize else message)
+            finally:
+                # A cancelled send leaves the generator suspended at `yield`: close it so its `finally` runs now.
+                await result.aclose()
         else:
             await result
         stream.finish(context.code, context.details)

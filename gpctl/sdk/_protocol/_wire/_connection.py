@@ -186,13 +186,13 @@ class Connection(asyncio.Protocol):
         if len(body) >= 5:
             announced = int.from_bytes(body[1:5], "big")
             if announced > self.server.max_receive:
-                stream.finish(
+                stream.fail(
                     StatusCode.RESOURCE_EXHAUSTED,
                     f"Received message larger than max ({announced} vs. {self.server.max_receive}).",
                 )
                 return
             if body[0]:
-                stream.finish(StatusCode.INTERNAL, "Compressed messages are not supported.")
+                stream.fail(StatusCode.INTERNAL, "Compressed messages are not supported.")
                 return
         if stream.messages is not None:
             for message in stream.take_messages():

@@ -199,10 +199,14 @@ class Stream:
 
     def _expire(self) -> None:
         self.timer = None
+        self.fail(StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
+
+    def fail(self, code: StatusCode, details: str) -> None:
+        """End the call from outside its handler with `code` (deadline, oversized request) and cancel the handler."""
         if self.closed:
             return
         self.cancelled = True
-        self.finish(StatusCode.DEADLINE_EXCEEDED, "Deadline exceeded.")
+        self.finish(code, details)
         self.wake()
         if self.task is not None:
             self.task.cancel()
