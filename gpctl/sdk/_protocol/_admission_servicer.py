@@ -7,7 +7,6 @@ with its traceback and answered with `UNKNOWN` and a sentence naming the handler
 from __future__ import annotations
 
 import json
-import logging
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from gpctl.sdk._admission import (
@@ -43,7 +42,6 @@ __all__ = [
 
 _SERVICES = pb.DESCRIPTOR.services_by_name
 
-logger = logging.getLogger("gpctl.sdk.admission")
 
 
 def _status(result: StatusResult | None) -> pb.StatusResult | None:
@@ -64,10 +62,14 @@ def _admission_request(request: pb.AdmissionRequest) -> AdmissionRequest:
     )
 
 
-async def _fail(context: ServicerContext, name: str, exc: Exception) -> NoReturn:
+async def _fail(context: ServicerContext, name: str, exc: Exception, ctx: Any) -> NoReturn:
+    """Answer UNIMPLEMENTED for a missing handler; else log the traceback with the request's secrets masked and
+    answer UNKNOWN naming only the exception type."""
+    from gpctl.sdk._dispatch import log_failure
+
     if isinstance(exc, NotImplementedError):
         await context.abort(StatusCode.UNIMPLEMENTED, f"The plugin has no {name} handler.")
-    logger.error("The %s handler failed.", name, exc_info=exc)
+    log_failure(f"The {name} handler failed.", exc, ctx if hasattr(ctx, "redact") else None)
     await context.abort(StatusCode.UNKNOWN, f"The {name} handler raised `{type(exc).__name__}`.")
     raise AssertionError("unreachable")  # pragma: no cover - abort() raises
 
@@ -84,7 +86,7 @@ class AdmissionServicer:
         try:
             result = await self.handlers.run_validate(_admission_request(request), ctx)
         except Exception as exc:
-            await _fail(context, "validate_admission", exc)
+            await _fail(context, "validate_admission", exc, ctx)
         return pb.ValidationResponse(
             allowed=result.allowed, result=_status(result.result), warnings=result.warnings
         )
@@ -96,7 +98,7 @@ class AdmissionServicer:
         try:
             result = await self.handlers.run_mutate(_admission_request(request), ctx)
         except Exception as exc:
-            await _fail(context, "mutate_admission", exc)
+            await _fail(context, "mutate_admission", exc, ctx)
         return pb.MutationResponse(
             allowed=result.allowed,
             result=_status(result.result),
@@ -123,7 +125,7 @@ class ConversionServicer:
         try:
             result = await self.handlers.run_convert(req, ctx)
         except Exception as exc:
-            await _fail(context, "convert_objects", exc)
+            await _fail(context, "convert_objects", exc, ctx)
         return pb.ConversionResponse(
             uid=request.uid,
             result=_status(result.result),

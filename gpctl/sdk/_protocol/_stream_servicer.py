@@ -66,7 +66,7 @@ class StreamServicer:
                 request.path, request.data, dict(request.headers), ctx
             )
         except Exception as exc:
-            await _fail(context, "subscribe", request.path, exc)
+            await _fail(context, "subscribe", request.path, exc, ctx)
         return pb.SubscribeStreamResponse(status=_SUBSCRIBE[result.status], data=result.data)
 
     async def PublishStream(
@@ -76,7 +76,7 @@ class StreamServicer:
         try:
             result = await self.router.publish_stream(request.path, request.data, dict(request.headers), ctx)
         except Exception as exc:
-            await _fail(context, "publish", request.path, exc)
+            await _fail(context, "publish", request.path, exc, ctx)
         return pb.PublishStreamResponse(status=_PUBLISH[result.status], data=result.data)
 
     async def RunStream(self, request: pb.RunStreamRequest, context: ServicerContext) -> None:
@@ -91,12 +91,17 @@ class StreamServicer:
                 async for packet in packets:
                     await context.write(pb.StreamPacket(data=packet))
         except Exception as exc:
-            await _fail(context, "run", request.path, exc)
+            await _fail(context, "run", request.path, exc, ctx)
         logger.debug("Stream `%s` ended.", request.path)
 
 
-async def _fail(context: ServicerContext, what: str, path: str, exc: Exception) -> Any:
-    logger.error("The %s handler of stream `%s` failed.", what, path, exc_info=exc)
+async def _fail(context: ServicerContext, what: str, path: str, exc: Exception, ctx: Any) -> Any:
+    """Log the failure (traceback with the request's secrets masked) and end the call with UNKNOWN."""
+    from gpctl.sdk._dispatch import log_failure
+
+    log_failure(
+        f"The {what} handler of stream `{path}` failed.", exc, ctx if hasattr(ctx, "redact") else None
+    )
     await context.abort(
         StatusCode.UNKNOWN, f"The {what} handler of stream `{path}` raised `{type(exc).__name__}`."
     )

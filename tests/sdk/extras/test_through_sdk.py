@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -233,3 +234,41 @@ def test_instance_lifecycle_through_grpc() -> None:
             time.sleep(0.01)
         assert events == ["open 1", "open 2", "close 1"]
     assert events == ["open 1", "open 2", "close 1", "close 2"]
+
+
+leaky = Datasource("gpctl-leaky-datasource")
+
+
+@leaky.stream("leak")
+async def leak_run(req: RunStreamRequest, ctx: PluginContext) -> AsyncIterator[Any]:
+    raise ConnectionError(f"cannot log in with {ctx.datasource_settings.secure_json_data['token']}")
+    yield {}
+
+
+@leaky.validate_admission
+def leak_validate(req: Any, ctx: PluginContext) -> ValidationResult:
+    raise PermissionError(f"token {ctx.datasource_settings.secure_json_data['token']} refused")
+
+
+def test_stream_and_admission_failures_log_tracebacks_with_secrets_masked(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    with PluginClient(leaky, secure_json_data={"token": "hunter2-secret"}) as client:
+        failed = client.run_stream("leak")
+        with pytest.raises(RpcFailed) as info:
+            client.validate_admission({"a": 1})
+    assert (failed.status, failed.error) == (
+        "unknown",
+        "The run handler of stream `leak` raised `ConnectionError`.",
+    )
+    assert (info.value.code, info.value.details) == (
+        "unknown",
+        "The validate_admission handler raised `PermissionError`.",
+    )
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["The run handler of stream `leak` failed.", "The validate_admission handler failed."]
+    errors = [r.error for r in caplog.records]  # type: ignore[attr-defined]
+    assert "ConnectionError: cannot log in with ***" in errors[0]
+    assert "PermissionError: token *** refused" in errors[1]
+    assert "hunter2-secret" not in caplog.text + str([vars(r) for r in caplog.records])
