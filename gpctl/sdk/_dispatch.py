@@ -101,10 +101,17 @@ class Runtime:
     async def outcomes(
         self, request: QueryDataRequest, ctx: PluginContext[Any]
     ) -> AsyncIterator[DataResponseFor]:
-        """Yield `(refId, DataResponse)` pairs as queries complete (QueryChunkedData)."""
+        """Yield `(refId, DataResponse)` pairs as queries complete (QueryChunkedData), at most
+        `concurrency_limit(ctx)` at a time; a `query_data` batch handler answers them all at once."""
+        if self.table.query_data is not None:
+            for pair in (await self._batch(request, ctx)).items():
+                yield pair
+            return
+        limit = asyncio.Semaphore(concurrency_limit(ctx))
 
         async def one(query: DataQuery[Any]) -> DataResponseFor:
-            return query.ref_id, await self.run_query(query, ctx)
+            async with limit:
+                return query.ref_id, await self.run_query(query, ctx)
 
         for done in asyncio.as_completed([one(q) for q in request.queries]):
             yield await done

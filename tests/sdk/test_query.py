@@ -246,3 +246,37 @@ def test_slow_sync_handlers_do_not_queue_behind_each_other() -> None:
         result = client.query_many([{"ref_id": str(i), "query_type": "sleep"} for i in range(10)])
         assert time.monotonic() - started < 0.95  # asyncio's default of cpu+4 threads would need two rounds
     assert len(result) == 10
+
+
+def test_chunked_queries_follow_grafanas_concurrency_advice() -> None:
+    from gpctl.sdk._protocol._chunked import query_chunked
+
+    ds = Datasource("chunked-limit-datasource")
+    running = {"now": 0, "max": 0}
+
+    @ds.query("q")
+    async def q(query: DataQuery, ctx: PluginContext) -> Frame:
+        running["now"] += 1
+        running["max"] = max(running["max"], running["now"])
+        await asyncio.sleep(0.05)
+        running["now"] -= 1
+        return Frame("q", Field("v", [1]))
+
+    with PluginClient(ds, grafana_config={"GF_CONCURRENT_QUERY_COUNT": "2"}) as client:
+        queries = [{"ref_id": str(i), "query_type": "q", "model": {}, "time_range": (0, 1)} for i in range(6)]
+        chunks, code = query_chunked(client._ready().channel, client._ctx(), queries)
+    assert code == "" and sorted(c.ref_id for c in chunks) == ["0", "1", "2", "3", "4", "5"]
+    assert running["max"] == 2
+
+
+def test_chunked_queries_are_served_by_a_batch_handler() -> None:
+    ds = Datasource("chunked-batch-datasource")
+
+    @ds.query_data
+    def batch(request: QueryDataRequest, ctx: PluginContext) -> dict[str, object]:
+        return {q.ref_id: Frame(q.ref_id, Field("v", [1.0])) for q in request.queries}
+
+    with PluginClient(ds) as client:
+        chunks = client.query_chunked("x", ref_id="B")
+    assert [(c.ref_id, c.frame_id, c.status) for c in chunks] == [("B", "B/0", 200)]
+    assert chunks[0].frame is not None and chunks[0].frame.name == "B"

@@ -120,7 +120,8 @@ class DataServicer:
                     ref_id, list(answer.frames), answer.error or "", answer.status, answer.error_source
                 )
 
-        await query_chunked_data(request, context, run if self.runtime.table.queries else None)
+        table = self.runtime.table
+        await query_chunked_data(request, context, run if table.queries or table.query_data else None)
 
 
 class DiagnosticsServicer:
