@@ -9,7 +9,9 @@ Grafana may send these gRPC metadata keys with a request (protocol.md §3.3):
 Tracing is on only when Grafana passes `GF_INSTANCE_OTLP_ADDRESS` to the plugin **and** the OpenTelemetry packages
 are installed (`pip install gpctl[otel]`); otherwise `Tracer.span()` costs nothing. Spans are exported over
 OTLP/gRPC (insecure) under the plugin id as service name, sampled per `GF_INSTANCE_OTLP_SAMPLER_TYPE`
-(`const`, `probabilistic`; others sample everything) and `..._SAMPLER_PARAM`.
+(`const`, `probabilistic`; others sample everything) and `..._SAMPLER_PARAM`. `GF_INSTANCE_OTLP_PROPAGATION` picks
+how the parent span arrives, as in the Go SDK: `w3c`, `jaeger`, both (`w3c,jaeger`), or empty for W3C trace
+context plus baggage.
 """
 
 from __future__ import annotations
@@ -24,13 +26,23 @@ from typing import Any
 from gpctl.sdk._logging import REQUEST_FIELDS as _FIELDS
 from gpctl.sdk._logging import RequestFieldsFilter
 
-__all__ = ["RequestFieldsFilter", "RequestLogger", "RequestMetadata", "Tracer", "bind_request"]
+__all__ = [
+    "JaegerPropagator",
+    "RequestFieldsFilter",
+    "RequestLogger",
+    "RequestMetadata",
+    "Tracer",
+    "bind_request",
+    "parse_uber_trace_id",
+]
 
 logger = logging.getLogger(__name__)
 
 OTLP_ADDRESS = "GF_INSTANCE_OTLP_ADDRESS"
 SAMPLER_TYPE = "GF_INSTANCE_OTLP_SAMPLER_TYPE"
 SAMPLER_PARAM = "GF_INSTANCE_OTLP_SAMPLER_PARAM"
+PROPAGATION = "GF_INSTANCE_OTLP_PROPAGATION"
+UBER_TRACE_ID = "uber-trace-id"
 PROPAGATION = "GF_INSTANCE_OTLP_PROPAGATION"
 
 
@@ -159,7 +171,15 @@ class Tracer:
             resource=Resource.create({"service.name": plugin_id}), sampler=ParentBased(root)
         )
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=address, insecure=True)))
-        propagator = CompositePropagator([TraceContextTextMapPropagator(), W3CBaggagePropagator()])
+        formats = {f.strip().lower() for f in env.get(PROPAGATION, "").split(",") if f.strip()}
+        chosen: list[Any] = []
+        if not formats or "w3c" in formats:
+            chosen.append(TraceContextTextMapPropagator())
+        if "jaeger" in formats:
+            chosen.append(JaegerPropagator())
+        if not formats:
+            chosen.append(W3CBaggagePropagator())
+        propagator = CompositePropagator(chosen)
         from opentelemetry import trace
 
         if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):  # not set by the plugin itself
@@ -180,3 +200,60 @@ class Tracer:
         """Export the spans still buffered (the plugin is stopping)."""
         if self._provider is not None:
             self._provider.force_flush(int(timeout_s * 1000))
+
+
+def parse_uber_trace_id(header: str) -> tuple[int, int, int] | None:
+    """(trace id, span id, flags) from Jaeger's `{trace-id}:{span-id}:{parent-span-id}:{flags}`, or None.
+
+    Ids are hex without leading zeros (trace ids of 64 or 128 bits); the value may be URL-encoded.
+    """
+    from urllib.parse import unquote
+
+    parts = unquote(header.strip()).split(":")
+    if len(parts) != 4:
+        return None
+    try:
+        trace_id, span_id, flags = int(parts[0], 16), int(parts[1], 16), int(parts[3], 16)
+    except ValueError:
+        return None
+    if not 0 < trace_id < 1 << 128 or not 0 < span_id < 1 << 64 or len(parts[0]) > 32 or len(parts[1]) > 16:
+        return None
+    return trace_id, span_id, flags
+
+
+class JaegerPropagator:
+    """OpenTelemetry text-map propagator for Jaeger's `uber-trace-id` header (sampled flag = bit 0)."""
+
+    @property
+    def fields(self) -> set[str]:
+        return {UBER_TRACE_ID}
+
+    def extract(self, carrier: Any, context: Any = None, getter: Any = None) -> Any:
+        from opentelemetry import trace
+        from opentelemetry.context import Context
+        from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+        if getter is not None:
+            values = getter.get(carrier, UBER_TRACE_ID) or []
+        else:
+            values = [carrier.get(UBER_TRACE_ID)] if carrier.get(UBER_TRACE_ID) else []
+        parsed = parse_uber_trace_id(values[0]) if values else None
+        if parsed is None:
+            return context if context is not None else Context()
+        trace_id, span_id, flags = parsed
+        span_context = SpanContext(
+            trace_id, span_id, is_remote=True, trace_flags=TraceFlags(TraceFlags.SAMPLED if flags & 1 else 0)
+        )
+        return trace.set_span_in_context(NonRecordingSpan(span_context), context)
+
+    def inject(self, carrier: Any, context: Any = None, setter: Any = None) -> None:
+        from opentelemetry import trace
+
+        span_context = trace.get_current_span(context).get_span_context()
+        if not span_context.is_valid:
+            return
+        value = f"{span_context.trace_id:032x}:{span_context.span_id:016x}:0:{int(span_context.trace_flags) & 1:x}"
+        if setter is not None:
+            setter.set(carrier, UBER_TRACE_ID, value)
+        else:
+            carrier[UBER_TRACE_ID] = value

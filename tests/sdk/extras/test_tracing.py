@@ -244,3 +244,71 @@ def test_spans_reach_a_real_otlp_collector(monkeypatch: pytest.MonkeyPatch) -> N
     assert child.trace_id == span.trace_id and child.parent_span_id == span.span_id
     service = {a.key: a.value.string_value for a in resource_spans.resource.attributes}["service.name"]
     assert service == "gpctl-otlp-datasource"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            "4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1",
+            (0x4BF92F3577B34DA6A3CE929D0E0E4736, 0xF067AA0BA902B7, 1),
+        ),
+        ("a3ce929d0e0e4736:f067aa0ba902b7:0:0", (0xA3CE929D0E0E4736, 0xF067AA0BA902B7, 0)),
+        ("a3ce929d0e0e4736%3Af067aa0ba902b7%3A0%3A1", (0xA3CE929D0E0E4736, 0xF067AA0BA902B7, 1)),
+        ("a3ce929d0e0e4736:f067aa0ba902b7:1", None),
+        ("0:f067aa0ba902b7:0:1", None),
+        ("xyz:f067aa0ba902b7:0:1", None),
+        ("", None),
+    ],
+)
+def test_uber_trace_id_parsing(header: str, expected: tuple[int, int, int] | None) -> None:
+    from gpctl.sdk._tracing import parse_uber_trace_id
+
+    assert parse_uber_trace_id(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("propagation", "header", "parented"),
+    [
+        ("jaeger", "uber-trace-id", True),
+        ("w3c,jaeger", "uber-trace-id", True),
+        ("w3c,jaeger", "traceparent", True),
+        ("", "uber-trace-id", False),
+        ("jaeger", "traceparent", False),
+    ],
+)
+def test_propagation_follows_grafanas_setting(propagation: str, header: str, parented: bool) -> None:
+    pytest.importorskip("opentelemetry.sdk")
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    env = {"GF_INSTANCE_OTLP_ADDRESS": "127.0.0.1:9", "GF_INSTANCE_OTLP_PROPAGATION": propagation}
+    configured = Tracer.from_env("p", env)
+    # The propagators Grafana's setting chose, with spans kept in memory instead of exported.
+    provider = TracerProvider()
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = Tracer(provider.get_tracer("test"), configured._propagator, provider)
+    trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    value = f"00-{trace_id}-{parent_id}-01" if header == "traceparent" else f"{trace_id}:{parent_id}:0:1"
+    with tracer.span("pluginv2.Data/QueryData", RequestMetadata.from_pairs([(header, value)])):
+        pass
+    [span] = exporter.get_finished_spans()
+    assert (span.parent is not None) == parented
+    if parented:
+        assert (f"{span.context.trace_id:032x}", f"{span.parent.span_id:016x}") == (trace_id, parent_id)  # type: ignore[union-attr]
+        assert span.parent.is_remote  # type: ignore[union-attr]
+
+
+def test_jaeger_propagator_injects_the_current_span() -> None:
+    pytest.importorskip("opentelemetry.sdk")
+    from opentelemetry import trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    from gpctl.sdk._tracing import JaegerPropagator
+
+    span = NonRecordingSpan(SpanContext(0xABC, 0xDEF, is_remote=False, trace_flags=TraceFlags(1)))
+    carrier: dict[str, str] = {}
+    JaegerPropagator().inject(carrier, trace.set_span_in_context(span))
+    assert carrier == {"uber-trace-id": "00000000000000000000000000000abc:0000000000000def:0:1"}
