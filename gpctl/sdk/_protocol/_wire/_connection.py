@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _frames as f
 from ._call import ServicerContext, StatusCode, run_call
+from ._flow import MAX_WINDOW, ConnectionError_, FlowControl
 from ._stream import Stream
 
 if TYPE_CHECKING:
@@ -24,40 +25,24 @@ __all__ = ["Connection"]
 
 logger = logging.getLogger("gpctl.sdk")
 
-_MAX_WINDOW = 2**31 - 1
 _REPLENISH = 4 * 1024 * 1024
-_OUR_SETTINGS = f.settings({f.ENABLE_PUSH: 0, f.INITIAL_WINDOW_SIZE: _MAX_WINDOW})
-_GREETING = _OUR_SETTINGS + f.window_update(0, _MAX_WINDOW - 65535)
+_OUR_SETTINGS = f.settings({f.ENABLE_PUSH: 0, f.INITIAL_WINDOW_SIZE: MAX_WINDOW})
+_GREETING = _OUR_SETTINGS + f.window_update(0, MAX_WINDOW - 65535)
 _RESERVED = frozenset((b"content-type", b"te", b"grpc-timeout", b"grpc-encoding", b"grpc-accept-encoding"))
 
 
-class ConnectionError_(Exception):
-    """A connection-level protocol error: the connection is closed with GOAWAY and `code`."""
-
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-
-
-class Connection(asyncio.Protocol):
+class Connection(FlowControl, asyncio.Protocol):
     def __init__(self, server: Server) -> None:
         from hpack import Decoder
 
+        super().__init__(asyncio.get_running_loop())
         self.server = server
-        self.loop = asyncio.get_running_loop()
         self.decoder = Decoder()
         self.buffer = bytearray()
         self.preface_seen = False
-        self.streams: dict[int, Stream] = {}
-        self.blocked: set[Stream] = set()
-        self.send_window = 65535
-        self.stream_window = 65535
-        self.peer_max_frame = 16384
         self.consumed = 0
         self.last_stream_id = 0
         self.going_away = False
-        self.write_paused = False
-        self._drain: asyncio.Future[None] | None = None
         self._partial: tuple[int, int, bytearray] | None = None
         self.transport: asyncio.Transport | None = None
         self.peer = ""
@@ -76,25 +61,12 @@ class Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
+        self.write_paused = False
         for stream in list(self.streams.values()):
             stream.reset()
         if self._drain is not None and not self._drain.done():
             self._drain.set_result(None)
         self.idle.set()
-
-    def pause_writing(self) -> None:
-        self.write_paused = True
-
-    def resume_writing(self) -> None:
-        self.write_paused = False
-        if self._drain is not None and not self._drain.done():
-            self._drain.set_result(None)
-
-    async def drained(self) -> None:
-        if self.write_paused:
-            if self._drain is None or self._drain.done():
-                self._drain = self.loop.create_future()
-            await self._drain
 
     def write(self, data: bytes) -> None:
         transport = self.transport
@@ -122,12 +94,12 @@ class Connection(asyncio.Protocol):
         buffer += data
         try:
             if not self.preface_seen:
-                if len(buffer) < 24:
-                    return
-                if bytes(buffer[:24]) != f.PREFACE:
+                if not f.PREFACE.startswith(bytes(buffer[:24])):
                     raise ConnectionError_(
                         f.PROTOCOL_ERROR, "The client did not start with the HTTP/2 preface."
                     )
+                if len(buffer) < 24:
+                    return
                 del buffer[:24]
                 self.preface_seen = True
             pos, size = 0, len(buffer)
@@ -301,34 +273,6 @@ class Connection(asyncio.Protocol):
         if wrap is not None:
             method = wrap(stream.path, method)
         stream.task = self.loop.create_task(run_call(stream, method, context))
-
-    def _on_settings(self, flags: int, payload: bytes) -> None:
-        if flags & f.ACK:
-            return
-        values = f.parse_settings(payload)
-        window = values.get(f.INITIAL_WINDOW_SIZE)
-        if window is not None:
-            delta = window - self.stream_window
-            self.stream_window = window
-            for stream in self.streams.values():
-                stream.send_window += delta
-                stream.wake()
-        frame_size = values.get(f.MAX_FRAME_SIZE)
-        if frame_size is not None:
-            self.peer_max_frame = frame_size
-        self.write(f.frame(f.SETTINGS, f.ACK, 0))
-
-    def _on_window_update(self, stream_id: int, payload: bytes) -> None:
-        increment = int.from_bytes(payload[:4], "big") & 0x7FFFFFFF
-        if stream_id == 0:
-            self.send_window += increment
-            for blocked in list(self.blocked):
-                blocked.wake()
-            return
-        stream = self.streams.get(stream_id)
-        if stream is not None:
-            stream.send_window += increment
-            stream.wake()
 
 
 def _unbase64(value: bytes) -> bytes:

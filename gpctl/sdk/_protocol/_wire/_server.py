@@ -74,9 +74,10 @@ class Server:
         if grace and connections:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*(c.idle.wait() for c in connections)), grace)
+        # Collected before closing: closing a connection resets its streams, which removes them from `streams`.
+        tasks = [s.task for c in connections for s in c.streams.values() if s.task is not None]
         for conn in connections:
             conn.close()
-        tasks = [s.task for c in connections for s in list(c.streams.values()) if s.task is not None]
         if tasks:
             await asyncio.wait(tasks, timeout=0.5)
         self._event().set()
