@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gpctl.build._deferred import DEFERRED_HOOK_SOURCE, DEFERRED_HOOKS
+
 __all__ = [
     "DROP_BINARIES",
     "DROP_DATAS",
@@ -190,6 +192,8 @@ class SpecOptions:
     """Where stripped copies go; `None` disables stripping (macOS, Windows, or no `strip` tool)."""
     strip_tool: str = "strip"
     optimize: int = 0
+    deferred_hooks: Mapping[str, tuple[str, str]] = field(default_factory=lambda: dict(DEFERRED_HOOKS))
+    """PyInstaller runtime hooks run on first use instead of at start (`gpctl.build._deferred`); empty: none."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -223,7 +227,7 @@ def _strip_copy(entry):
     subprocess.run([STRIP_TOOL, "--strip-unneeded", copy], check=True)
     return (dest, copy, typecode)
 
-
+{defer}
 a = Analysis(
     [{entry}],
     pathex={pathex},
@@ -234,7 +238,35 @@ a = Analysis(
 )
 a.binaries = [_strip_copy(e) for e in a.binaries if not _matches(e[0], DROP_BINARIES)]
 a.datas = [e for e in a.datas if not _matches(e[0], DROP_DATAS + DROP_BINARIES)]
+a.scripts = _defer_runtime_hooks(a.scripts, a.pure)
 {pyz_level}pyz = PYZ(a.pure)
+"""
+
+_DEFER = """\
+
+# PyInstaller runtime hooks that run when the plugin first uses their module, not before every handshake
+DEFERRED_HOOKS = {deferred_hooks}
+DEFERRED_HOOK_SOURCE = {deferred_source}
+
+
+def _defer_runtime_hooks(scripts, pure):
+    deferred, kept, position = {{}}, [], None
+    for name, path, typecode in scripts:
+        if name not in DEFERRED_HOOKS:
+            kept.append((name, path, typecode))
+            continue
+        module, attribute = DEFERRED_HOOKS[name]
+        deferred[module] = ("_gpctl_rth_" + module, attribute)
+        pure.append(("_gpctl_rth_" + module, path, typecode.replace("PYSOURCE", "PYMODULE")))
+        position = len(kept) if position is None else position
+        hook_typecode = typecode
+    if deferred:
+        hook = os.path.join(SPECPATH, "gpctl_rth_deferred.py")
+        with open(hook, "w", encoding="utf-8") as f:
+            f.write(DEFERRED_HOOK_SOURCE.replace("__DEFERRED__", repr(dict(sorted(deferred.items())))))
+        kept.insert(position, ("gpctl_rth_deferred", hook, hook_typecode))
+    return kept
+
 """
 
 _PYZ_STORED = """\
@@ -277,6 +309,14 @@ exe = EXE(
 """
 
 
+def _triple_quoted(text: str) -> str:
+    """`text` as a readable triple-quoted Python literal (it has no backslashes and no triple quotes)."""
+    quotes = "'" * 3
+    if "\\" in text or quotes in text:
+        raise ValueError("The text has a backslash or triple quotes.")
+    return quotes + "\\\n" + text + quotes
+
+
 def _lit(value: object) -> str:
     """A Python literal for the spec (JSON strings and lists are valid Python)."""
     if isinstance(value, Path):
@@ -302,6 +342,10 @@ def render_spec(options: SpecOptions) -> str:
         hidden_imports=_lit(sorted(set(options.hidden_imports))),
         optimize=options.optimize,
         pyz_level="" if options.onefile else _PYZ_STORED,
+        defer=_DEFER.format(
+            deferred_hooks=_lit(dict(sorted((k, list(v)) for k, v in options.deferred_hooks.items()))),
+            deferred_source=_triple_quoted(DEFERRED_HOOK_SOURCE),
+        ),
     )
     tail = _ONEFILE if options.onefile else _ONEDIR
     return text + tail.format(name=_lit(options.name), contents_directory=_lit(options.contents_directory))

@@ -152,11 +152,15 @@ def test_names_and_modes(built: Built) -> None:
     assert not [f for f in built.files if f.startswith(internal) and any(u in f for u in unwanted)]
 
 
-def test_grpc_is_left_out_and_hpack_and_protobuf_are_bundled(built: Built) -> None:
+def test_bundle_modules_and_start_up_scripts(built: Built) -> None:
     from PyInstaller.archive.readers import CArchiveReader
 
     [artifact] = built.result.artifacts
-    archive = CArchiveReader(str(artifact.executable)).open_embedded_archive("PYZ.pyz")
+    package = CArchiveReader(str(artifact.executable))
+    # PyInstaller's runtime hooks for inspect, multiprocessing and pkgutil run on first use, not at every start
+    assert [name for name in package.toc if "rth" in name] == ["gpctl_rth_deferred"]
+    archive = package.open_embedded_archive("PYZ.pyz")
+    assert {"_gpctl_rth_inspect", "_gpctl_rth_multiprocessing", "_gpctl_rth_pkgutil"} <= set(archive.toc)
     top_level = {name.partition(".")[0] for name in archive.toc}
     assert not {"grpc", "grpc_health", "grpc_status", "opentelemetry"} & top_level
     assert {"hpack", "google"} <= top_level

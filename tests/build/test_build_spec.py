@@ -38,6 +38,7 @@ def test_onedir_spec_has_per_target_contents_dir_and_never_strips_everything(tmp
     assert "strip=True" not in spec
     assert "upx=True" not in spec
     assert "runtime_tmpdir" not in spec
+    assert "\na.scripts = _defer_runtime_hooks(a.scripts, a.pure)\n" in spec
 
 
 def test_onefile_spec(tmp_path: Path) -> None:
