@@ -52,7 +52,7 @@ def test_the_server_greets_with_settings_and_a_wide_connection_window() -> None:
             raw = await RawClient.connect(address)
             first = await raw.read_frame()
             assert (first.kind, first.flags, first.stream_id) == (SETTINGS, 0, 0)
-            assert first.payload == b"\x00\x02" + code(0) + b"\x00\x04" + code(2**31 - 1)
+            assert first.payload == raw_settings_payload()
             second = await raw.read_frame()
             assert (second.kind, second.stream_id, second.payload) == (
                 WINDOW_UPDATE,
@@ -80,7 +80,8 @@ def test_settings_get_an_ack_and_ping_gets_its_payload_back() -> None:
 
 
 def raw_settings_payload() -> bytes:
-    return b"\x00\x02" + code(0) + b"\x00\x04" + code(2**31 - 1)
+    """ENABLE_PUSH 0, INITIAL_WINDOW_SIZE 2**31 - 1, MAX_HEADER_LIST_SIZE 16 MiB."""
+    return b"\x00\x02" + code(0) + b"\x00\x04" + code(2**31 - 1) + b"\x00\x06" + code(16 * MiB)
 
 
 def test_a_bad_preface_gets_a_goaway_and_the_connection_closes() -> None:
@@ -377,5 +378,31 @@ def test_a_preface_arriving_in_pieces_is_accepted() -> None:
             raw.request(1, ECHO, b"slow start")
             assert (await raw.response(1))[1] == grpc_message(b"slow start")
             raw.close()
+
+    run(main)
+
+
+def test_padding_longer_than_its_frame_is_a_connection_error() -> None:
+    async def main() -> None:
+        async with serving({ECHO: Method(echo)}) as (_, address):
+            for bad in (frame(DATA, PADDED, 1, b"\x05abc"), frame(HEADERS, PADDED | END_HEADERS, 1, b"")):
+                raw = await RawClient.connect(address)
+                raw.send(frame(HEADERS, END_HEADERS, 1, raw.header_block(ECHO)) + bad)
+                frames = await raw.frames_until_eof()
+                assert frames[-1] == (GOAWAY, 0, 0, code(1) + code(1))
+
+    run(main)
+
+
+def test_a_header_block_over_the_limit_is_a_connection_error() -> None:
+    async def main() -> None:
+        async with serving({ECHO: Method(echo)}) as (_, address):
+            raw = await RawClient.connect(address)
+            raw.send(frame(HEADERS, 0, 1, raw.header_block(ECHO)))
+            chunk = frame(CONTINUATION, 0, 1, bytes(16384))
+            for _ in range(16 * 64 + 1):
+                raw.send(chunk)
+            frames = await raw.frames_until_eof()
+            assert frames[-1] == (GOAWAY, 0, 0, code(0) + code(1))
 
     run(main)

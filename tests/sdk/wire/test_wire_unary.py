@@ -53,6 +53,22 @@ def test_metadata_reaches_the_handler_and_bin_keys_are_bytes() -> None:
     assert not names & {":path", ":authority", "content-type", "te", "grpc-timeout"}
 
 
+def test_large_metadata_arrives_and_the_connection_goes_on() -> None:
+    async def handler(request: bytes, context: Any) -> bytes:
+        return dict(context.invocation_metadata())["x-large"].encode()[-10:]
+
+    async def main() -> None:
+        async with (
+            serving({ECHO: Method(handler)}) as (server, address),
+            grpc.aio.insecure_channel(address) as channel,
+        ):
+            value = "v" * (512 * 1024) + "0123456789"
+            assert await channel.unary_unary(ECHO)(b"", metadata=(("x-large", value),)) == b"0123456789"
+            assert len(server.connections) == 1
+
+    run(main)
+
+
 def test_unknown_method_is_unimplemented() -> None:
     async def main() -> None:
         async with (

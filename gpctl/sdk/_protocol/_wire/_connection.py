@@ -26,7 +26,12 @@ __all__ = ["Connection"]
 logger = logging.getLogger("gpctl.sdk")
 
 _REPLENISH = 4 * 1024 * 1024
-_OUR_SETTINGS = f.settings({f.ENABLE_PUSH: 0, f.INITIAL_WINDOW_SIZE: MAX_WINDOW})
+# Request metadata up to 16 MiB decoded (as grpc-go's server); beyond that the whole connection fails, as the
+# HPACK decoder's table is then out of step. The limit is announced; grpc-go's client refuses such calls itself.
+_MAX_HEADERS = 16 * 1024 * 1024
+_OUR_SETTINGS = f.settings(
+    {f.ENABLE_PUSH: 0, f.INITIAL_WINDOW_SIZE: MAX_WINDOW, f.MAX_HEADER_LIST_SIZE: _MAX_HEADERS}
+)
 _GREETING = _OUR_SETTINGS + f.window_update(0, MAX_WINDOW - 65535)
 _RESERVED = frozenset((b"content-type", b"te", b"grpc-timeout", b"grpc-encoding", b"grpc-accept-encoding"))
 
@@ -37,7 +42,7 @@ class Connection(FlowControl, asyncio.Protocol):
 
         super().__init__(asyncio.get_running_loop())
         self.server = server
-        self.decoder = Decoder()
+        self.decoder = Decoder(_MAX_HEADERS)
         self.buffer = bytearray()
         self.preface_seen = False
         self.consumed = 0
@@ -148,7 +153,7 @@ class Connection(FlowControl, asyncio.Protocol):
     def _on_data(self, stream_id: int, flags: int, payload: bytes, length: int) -> None:
         self.consumed += length
         if flags & f.PADDED:
-            payload = payload[1 : len(payload) - payload[0]] if payload else b""
+            payload = _unpad(payload)
         stream = self.streams.get(stream_id)
         if stream is None or stream.remote_closed:
             return
@@ -188,7 +193,7 @@ class Connection(FlowControl, asyncio.Protocol):
 
     def _on_headers(self, stream_id: int, flags: int, payload: bytes) -> None:
         if flags & f.PADDED:
-            payload = payload[1 : len(payload) - payload[0]] if payload else b""
+            payload = _unpad(payload)
         if flags & f.PRIORITY_FLAG:
             payload = payload[5:]
         if flags & f.END_HEADERS:
@@ -200,6 +205,8 @@ class Connection(FlowControl, asyncio.Protocol):
         if self._partial is None or self._partial[0] != stream_id:
             raise ConnectionError_(f.PROTOCOL_ERROR, "An unexpected CONTINUATION frame arrived.")
         self._partial[2].extend(payload)
+        if len(self._partial[2]) > _MAX_HEADERS:
+            raise ConnectionError_(f.PROTOCOL_ERROR, "A header block is larger than the server accepts.")
         if flags & f.END_HEADERS:
             _, first_flags, block = self._partial
             self._partial = None
@@ -273,6 +280,12 @@ class Connection(FlowControl, asyncio.Protocol):
         if wrap is not None:
             method = wrap(stream.path, method)
         stream.task = self.loop.create_task(run_call(stream, method, context))
+
+
+def _unpad(payload: bytes) -> bytes:
+    if not payload or payload[0] >= len(payload):
+        raise ConnectionError_(f.PROTOCOL_ERROR, "A frame's padding is longer than the frame.")
+    return payload[1 : len(payload) - payload[0]]
 
 
 def _unbase64(value: bytes) -> bytes:
