@@ -406,3 +406,30 @@ def test_a_header_block_over_the_limit_is_a_connection_error() -> None:
             assert frames[-1] == (GOAWAY, 0, 0, code(0) + code(1))
 
     run(main)
+
+
+def test_malformed_requests_end_only_their_call() -> None:
+    async def main() -> None:
+        async with serving({ECHO: Method(echo)}) as (_, address):
+            raw = await RawClient.connect(address)
+            raw.send(frame(HEADERS, END_HEADERS | END_STREAM, 1, raw.header_block(ECHO)))
+            raw.send(frame(HEADERS, END_HEADERS, 3, raw.header_block(ECHO)))
+            raw.send(frame(DATA, END_STREAM, 3, grpc_message(b"one") + grpc_message(b"two")))
+            raw.send(frame(HEADERS, END_HEADERS, 5, raw.header_block(ECHO)))
+            raw.send(frame(DATA, END_STREAM, 5, b"\x01" + grpc_message(b"zipped")[1:]))
+            raw.send(frame(HEADERS, END_HEADERS, 7, raw.header_block(ECHO, grpc_encoding="gzip")))
+            statuses = {}
+            for stream_id in (1, 3, 5, 7):
+                trailers = (await raw.response(stream_id))[2]
+                statuses[stream_id] = (trailers["grpc-status"], trailers["grpc-message"])
+            assert statuses == {
+                1: ("13", "The request does not hold exactly one message."),
+                3: ("13", "The request does not hold exactly one message."),
+                5: ("13", "Compressed messages are not supported."),
+                7: ("12", "Message encoding `gzip` is not supported."),
+            }
+            raw.request(9, ECHO, b"fine")
+            assert (await raw.response(9))[1] == grpc_message(b"fine")
+            raw.close()
+
+    run(main)

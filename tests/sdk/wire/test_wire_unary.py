@@ -11,7 +11,7 @@ import grpc
 import pytest
 from wire_peers import MiB, echo, run, serving
 
-from gpctl.sdk._protocol._wire import Method, StatusCode
+from gpctl.sdk._protocol._wire import Method, StatusCode, add_service
 
 ECHO = "/test.Wire/Echo"
 BIG_CLIENT = [("grpc.max_receive_message_length", 64 * MiB), ("grpc.max_send_message_length", 64 * MiB)]
@@ -204,3 +204,46 @@ def test_many_concurrent_calls_all_succeed() -> None:
 
     run(main)
     assert peak > 50
+
+
+def test_grpcio_blocking_client_from_another_thread() -> None:
+    def blocking_calls(address: str) -> list[bytes]:
+        with grpc.insecure_channel(address) as channel:
+            call = channel.unary_unary(ECHO)
+            return [call(b"sync %d" % i, timeout=5) for i in range(20)]
+
+    async def main() -> None:
+        async with serving({ECHO: Method(echo)}) as (_, address):
+            got = await asyncio.to_thread(blocking_calls, address)
+            assert got == [b"sync %d" % i for i in range(20)]
+
+    run(main)
+
+
+def test_add_service_registers_the_servicer_methods_of_a_protobuf_service() -> None:
+    from gpctl.sdk._protocol.pluginv2 import backend_pb2 as pb
+
+    class Diagnostics:
+        async def CheckHealth(self, request: Any, context: Any) -> Any:
+            return pb.CheckHealthResponse(
+                status=pb.CheckHealthResponse.OK, message=request.pluginContext.pluginId
+            )
+
+    async def main() -> None:
+        async with serving({}) as (server, address):
+            paths = add_service(server, Diagnostics(), pb.DESCRIPTOR.services_by_name["Diagnostics"])
+            assert paths == ["/pluginv2.Diagnostics/CheckHealth"]
+            async with grpc.aio.insecure_channel(address) as channel:
+                check = channel.unary_unary(
+                    paths[0],
+                    request_serializer=pb.CheckHealthRequest.SerializeToString,
+                    response_deserializer=pb.CheckHealthResponse.FromString,
+                )
+                request = pb.CheckHealthRequest(pluginContext=pb.PluginContext(pluginId="acme"))
+                response = await check(request)
+                assert (response.status, response.message) == (pb.CheckHealthResponse.OK, "acme")
+                with pytest.raises(grpc.aio.AioRpcError) as raised:
+                    await channel.unary_unary("/pluginv2.Diagnostics/CollectMetrics")(b"")
+                assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+    run(main)
