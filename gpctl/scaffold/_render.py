@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +25,19 @@ from gpctl.scaffold._names import (
 )
 from gpctl.scaffold._templates import COMMON, KINDS, template_dir, templates_root
 
-__all__ = ["ANSWERS_FILE", "QUESTIONS", "Question", "check_answer", "default_description", "plan", "render"]
+__all__ = [
+    "ANSWERS_FILE",
+    "QUESTIONS",
+    "Question",
+    "answers_record",
+    "check_answer",
+    "default_description",
+    "file_hashes",
+    "generate",
+    "plan",
+    "render",
+    "write_answers",
+]
 
 ANSWERS_FILE = ".gpctl-answers.json"
 """Written at the project root: the template, the gpctl version and the answers, for a later `gpctl update`."""
@@ -119,6 +134,63 @@ def _write_release_workflow(target: Path) -> None:
     write_github_workflow(target, force=True)
 
 
+def generate(kind: str, context: Mapping[str, Any], parent: Path, *, shown: Path, root: Path) -> Path:
+    """Render template `kind` of templates directory `root` into `parent/<project_dir>` and return that directory.
+
+    `shown` is the project's real path, named in errors. Nothing is recorded: see `file_hashes` and `answers_record`.
+    """
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.generate import generate_context, generate_files
+
+    try:
+        for layer in (root / COMMON, template_dir(kind, root)):
+            full = generate_context(
+                context_file=str(layer / "cookiecutter.json"), extra_context=dict(context)
+            )
+            full["cookiecutter"]["_template"] = str(layer)
+            generate_files(
+                repo_dir=layer,
+                context=full,
+                output_dir=parent,
+                overwrite_if_exists=True,
+                accept_hooks=False,
+            )
+    except CookiecutterException as exc:
+        raise TemplateError(f"Rendering template `{kind}` into `{shown}` failed: {exc}.") from exc
+    rendered = parent / str(context["project_dir"])
+    _write_release_workflow(rendered)
+    return rendered
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    """Map every file under `root` (relative POSIX path, sorted) to the sha256 of its bytes, in hex."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def answers_record(context: Mapping[str, Any], files: Mapping[str, str]) -> dict[str, Any]:
+    """The content of `.gpctl-answers.json`: template, gpctl version, answers, plugin id, year and file hashes."""
+    return {
+        "template": context["kind"],
+        "gpctl_version": __version__,
+        "answers": {
+            key: context[k]
+            for key, k in (("name", "plugin_name"), ("org", "org"), ("description", "description"))
+        },
+        "plugin_id": context["plugin_id"],
+        "year": context["year"],
+        "files": dict(sorted(files.items())),
+    }
+
+
+def write_answers(target: Path, record: Mapping[str, Any]) -> None:
+    """Write `record` to `<target>/.gpctl-answers.json` (two-space indented JSON and a final newline)."""
+    (target / ANSWERS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
 def render(
     kind: str,
     dest: Path | str | None,
@@ -126,8 +198,13 @@ def render(
     *,
     force: bool = False,
     no_input: bool = True,
+    templates_dir: Path | None = None,
 ) -> Path:
     """Render template `kind` into `dest` (default `./<plugin-id>`) and return the project's path.
+
+    The template is rendered into a temporary directory first, then copied over `dest`; the sha256 of every
+    generated file is recorded in `.gpctl-answers.json` so `gpctl update` can tell the user's edits apart.
+    `templates_dir` replaces gpctl's templates directory (one holding `_common/` and the kinds).
 
     Example:
         >>> render("datasource", tmp / "weather", {"name": "Weather", "org": "acme"})  # doctest: +SKIP
@@ -137,9 +214,6 @@ def render(
         TemplateError: bad answers (see `plan`), `dest` is a file or a non-empty directory (without `force`),
             or cookiecutter failed.
     """
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.generate import generate_context, generate_files
-
     context = plan(kind, answers, no_input=no_input)
     target = (Path.cwd() / context["plugin_id"] if dest is None else Path(dest)).absolute()
     if target.exists() and not target.is_dir():
@@ -147,30 +221,11 @@ def render(
     if target.is_dir() and any(target.iterdir()) and not force:
         raise TemplateError(f"Directory `{target}` is not empty; pass --force to overwrite.")
     context["project_dir"] = target.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    root = templates_root()
-    try:
-        for layer in (root / COMMON, template_dir(kind)):
-            full = generate_context(context_file=str(layer / "cookiecutter.json"), extra_context=context)
-            full["cookiecutter"]["_template"] = str(layer)
-            generate_files(
-                repo_dir=layer,
-                context=full,
-                output_dir=target.parent,
-                overwrite_if_exists=True,
-                accept_hooks=False,
-            )
-    except CookiecutterException as exc:
-        raise TemplateError(f"Rendering template `{kind}` into `{target}` failed: {exc}.") from exc
-    _write_release_workflow(target)
-    record = {
-        "template": kind,
-        "gpctl_version": __version__,
-        "answers": {
-            key: context[k]
-            for key, k in (("name", "plugin_name"), ("org", "org"), ("description", "description"))
-        },
-        "plugin_id": context["plugin_id"],
-    }
-    (target / ANSWERS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    root = templates_root() if templates_dir is None else Path(templates_dir)
+    with tempfile.TemporaryDirectory(prefix="gpctl-new-") as tmp:
+        rendered = generate(kind, context, Path(tmp), shown=target, root=root)
+        files = file_hashes(rendered)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(rendered, target, dirs_exist_ok=True)
+    write_answers(target, answers_record(context, files))
     return target

@@ -27,9 +27,9 @@ def templates_root() -> Path:
     )
 
 
-def template_dir(kind: str) -> Path:
-    """Return the template directory for `kind`, or raise `TemplateError` naming the known kinds."""
+def template_dir(kind: str, root: Path | None = None) -> Path:
+    """Return the template directory for `kind` (in `root`, default `templates_root()`); raise for unknown kinds."""
     if kind not in KINDS:
         known = ", ".join(f"`{name}`" for name in KINDS)
         raise TemplateError(f"Unknown template `{kind}`; choose one of {known}.")
-    return templates_root() / kind
+    return (templates_root() if root is None else root) / kind

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -133,12 +135,29 @@ def test_answers_are_recorded(tmp_path: Path) -> None:
     project = render(
         "datasource", tmp_path / "w", {"name": "Weather", "org": "acme", "description": "Forecasts."}
     )
-    assert json.loads((project / ANSWERS_FILE).read_text()) == {
+    recorded = json.loads((project / ANSWERS_FILE).read_text())
+    files = recorded.pop("files")
+    assert recorded == {
         "template": "datasource",
         "gpctl_version": __version__,
         "answers": {"name": "Weather", "org": "acme", "description": "Forecasts."},
         "plugin_id": "acme-weather-datasource",
+        "year": str(datetime.date.today().year),
     }
+    assert list(files) == sorted(EXPECTED_FILES["datasource"] - {ANSWERS_FILE})
+    for path, digest in files.items():
+        assert hashlib.sha256((project / path).read_bytes()).hexdigest() == digest, path
+    assert (project / ANSWERS_FILE).read_text().startswith('{\n  "template": "datasource",\n')
+
+
+def test_only_generated_files_are_recorded(tmp_path: Path) -> None:
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    project = render("app", target, ANSWERS, force=True)
+    files = json.loads((project / ANSWERS_FILE).read_text())["files"]
+    assert "notes.txt" not in files
+    assert set(files) == EXPECTED_FILES["app"] - {ANSWERS_FILE}
 
 
 def test_default_destination_is_the_plugin_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
