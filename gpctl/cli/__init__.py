@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gpctl import __version__
-from gpctl.cli import build, ci, dev, new, package, protos, query, sign, validate, verify
+from gpctl.cli import build, ci, dev, new, package, protos, query, sign, update, validate, verify
 
 __all__ = ["app", "main"]
 
@@ -50,6 +50,7 @@ sign.register(app)
 verify.register(app)
 validate.register(app)
 ci.register(app)
+update.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
