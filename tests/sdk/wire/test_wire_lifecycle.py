@@ -157,11 +157,41 @@ def test_an_already_bound_socket_is_served_and_its_address_reported() -> None:
     run(main)
 
 
-def test_port_zero_picks_a_free_port_and_reports_it() -> None:
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("address", "peer_prefix"),
+    [
+        ("127.0.0.1:0", "ipv4:127.0.0.1:"),
+        pytest.param(
+            "[::1]:0",
+            "ipv6:[::1]:",
+            marks=pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback here"),
+        ),
+    ],
+)
+def test_tcp_addresses_and_the_peer_a_handler_sees(address: str, peer_prefix: str) -> None:
+    peers: list[str] = []
+
+    async def handler(request: bytes, context: Any) -> bytes:
+        peers.append(context.peer())
+        return request
+
     async def main() -> None:
-        async with serving({ECHO: Method(echo)}) as (_, address):
-            host, _, port = address.rpartition(":")
-            assert host == "127.0.0.1"
+        async with serving({ECHO: Method(handler)}, address=address) as (_, bound):
+            host, _, port = bound.rpartition(":")
+            assert host == address.rpartition(":")[0]
             assert int(port) > 0
+            async with grpc.aio.insecure_channel(bound) as channel:
+                assert await channel.unary_unary(ECHO)(b"tcp") == b"tcp"
 
     run(main)
+    assert peers[0].startswith(peer_prefix)
+    assert int(peers[0].rpartition(":")[2]) > 0

@@ -60,7 +60,12 @@ class Connection(FlowControl, asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         peer = transport.get_extra_info("peername")
-        self.peer = f"ipv4:{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else f"unix:{peer or ''}"
+        if not isinstance(peer, tuple):
+            self.peer = f"unix:{peer or ''}"
+        elif ":" in peer[0]:
+            self.peer = f"ipv6:[{peer[0]}]:{peer[1]}"
+        else:
+            self.peer = f"ipv4:{peer[0]}:{peer[1]}"
         self.server.connections.add(self)
         transport.write(_GREETING)
 
