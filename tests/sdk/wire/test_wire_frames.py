@@ -216,16 +216,24 @@ async def data_bytes_until_quiet(raw: RawClient, stream_id: int) -> int:
 
 
 async def data_until_quiet(raw: RawClient) -> dict[int, int]:
-    """DATA bytes per stream the server sends before it waits for us (a PING round trip marks quiet)."""
+    """DATA bytes per stream the server sends before it waits for us.
+
+    A PING round trip ends each round; two rounds in a row without DATA mean the server is waiting.
+    """
     totals: dict[int, int] = {}
-    await asyncio.sleep(0.1)
-    raw.send(frame(PING, 0, 0, b"barrier!"))
-    while True:
-        got = await raw.read_frame()
-        if got.kind == DATA:
-            totals[got.stream_id] = totals.get(got.stream_id, 0) + len(got.payload)
-        elif got.kind == PING and got.payload == b"barrier!":
-            return totals
+    quiet_rounds = 0
+    while quiet_rounds < 2:
+        await asyncio.sleep(0.02)
+        raw.send(frame(PING, 0, 0, b"barrier!"))
+        quiet_rounds += 1
+        while True:
+            got = await raw.read_frame()
+            if got.kind == DATA:
+                totals[got.stream_id] = totals.get(got.stream_id, 0) + len(got.payload)
+                quiet_rounds = 0
+            elif got.kind == PING and got.payload == b"barrier!":
+                break
+    return totals
 
 
 def test_a_new_initial_window_size_applies_to_open_streams() -> None:
