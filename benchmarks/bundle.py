@@ -13,6 +13,7 @@ Goals: zip <= 45 MiB, handshake <= 80 ms warm, RSS <= 70 MiB.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -176,6 +177,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         rows = {
@@ -185,6 +187,11 @@ def main() -> None:
         }
     print(
         f"bundle benchmark, median of {args.runs} warm starts (goals: zip <= 45 MiB, handshake <= 80 ms, RSS <= 70 MiB)"
+    )
+    load_after = os.getloadavg()
+    print(
+        f"load average (1, 5, 15 min): {' '.join(f'{v:.2f}' for v in load_before)} before, "
+        f"{' '.join(f'{v:.2f}' for v in load_after)} after, on {os.cpu_count()} CPUs"
     )
     header = f"{'variant':32} {'build s':>8} {'onedir MiB':>10} {'files':>6} {'zip MiB':>8} {'hs ms':>7} {'health ms':>9} {'RSS MiB':>8} {'RSS q MiB':>9}"
     print(header)

@@ -25,3 +25,6 @@ ast.parse(spec)  # a valid Python file
 assert '"grpc_tools"' in spec and '"setuptools"' in spec  # never bundled
 assert "strip=True" not in spec  # PyInstaller's strip breaks numpy; gpctl strips copies of chosen libraries
 assert 'contents_directory="gpx_weather_linux_amd64_internal"' in spec
+# PyInstaller's runtime hooks for multiprocessing, pkgutil and inspect run on first use, not before the handshake
+assert "a.scripts = _defer_runtime_hooks(a.scripts, a.pure)" in spec
+assert '"pyi_rth_multiprocessing": ["multiprocessing", ""]' in spec
