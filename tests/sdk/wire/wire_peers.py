@@ -66,6 +66,11 @@ class Frame(NamedTuple):
     payload: bytes
 
 
+def code(value: int) -> bytes:
+    """A 32-bit big-endian field (error codes, stream ids, window increments)."""
+    return value.to_bytes(4, "big")
+
+
 def frame(kind: int, flags: int, stream_id: int, payload: bytes = b"") -> bytes:
     return len(payload).to_bytes(3, "big") + bytes((kind, flags)) + stream_id.to_bytes(4, "big") + payload
 
