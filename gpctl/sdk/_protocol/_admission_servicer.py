@@ -43,7 +43,6 @@ __all__ = [
 _SERVICES = pb.DESCRIPTOR.services_by_name
 
 
-
 def _status(result: StatusResult | None) -> pb.StatusResult | None:
     if result is None:
         return None
