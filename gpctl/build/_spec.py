@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 EXCLUDES: tuple[str, ...] = (
-    # build-time only: grpc reaches grpc_tools -> setuptools, whose runtime hook costs ~65 ms per start
+    # build-time only: a bundled grpcio reaches grpc_tools -> setuptools (its runtime hook costs ~65 ms a start)
     "grpc_tools",
     "setuptools",
     "pkg_resources",
