@@ -41,8 +41,9 @@ def _on_first_call(module, attribute, hook):
     original = getattr(module, attribute)
 
     def first_call(*args, **kwargs):
-        setattr(module, attribute, original)
-        _run_hook(hook)
+        if getattr(module, attribute) is first_call:
+            setattr(module, attribute, original)
+            _run_hook(hook)
         return getattr(module, attribute)(*args, **kwargs)
 
     setattr(module, attribute, first_call)

@@ -36,8 +36,10 @@ steps["import target"] = list(fake_log.events)
 import fake_target
 import fake_calls
 steps["import calls"] = list(fake_log.events)
-assert fake_calls.where(1) == 1 and fake_calls.where(2) == 2
-steps["two calls"] = list(fake_log.events)
+from fake_calls import where
+assert where(1) == 1 and where(2) == 2 and fake_calls.where(3) == 3
+steps["three calls"] = list(fake_log.events)
+steps["patched stays"] = fake_calls.where.__name__
 print(json.dumps(steps))
 """
 
@@ -66,7 +68,7 @@ def test_hooks_run_on_first_import_or_first_call(tmp_path: Path) -> None:
         "installed": ["early", "early hook"],  # imported before the hook was installed: runs at once
         "import target": ["early", "early hook", "target", "hook ran after fake_target"],
         "import calls": ["early", "early hook", "target", "hook ran after fake_target"],
-        "two calls": [
+        "three calls": [
             "early",
             "early hook",
             "target",
@@ -76,7 +78,10 @@ def test_hooks_run_on_first_import_or_first_call(tmp_path: Path) -> None:
             "where 1",
             "patched",
             "where 2",
+            "patched",
+            "where 3",
         ],
+        "patched stays": "patched",  # a reference taken before the first call does not undo the hook's patch
     }
 
 
