@@ -284,3 +284,40 @@ def test_onefile_mode(tmp_path: Path) -> None:
         check=True,
     )
     assert json.loads(out.stdout)["pluginID"] == "acme-bundle-datasource"
+
+
+TRACING_PLUGIN = """\
+from gpctl.sdk import Datasource, HealthResult, PluginContext
+from gpctl.sdk._tracing import Tracer
+
+ds = Datasource("acme-bundle-datasource")
+
+
+@ds.check_health
+def health(ctx: PluginContext) -> HealthResult:
+    return HealthResult.ok(f"tracing {Tracer.from_env('acme-bundle-datasource').enabled}")
+"""
+
+
+def test_gpctl_otel_dependency_keeps_grpc_and_tracing_works(tmp_path: Path) -> None:
+    """`gpctl[otel]` in [project] dependencies bundles OpenTelemetry and grpcio, so the OTLP exporter loads; the
+    plugin's code imports neither."""
+    from gpctl.launch import launch_plugin
+
+    root = tmp_path / "bundle"
+    shutil.copytree(FIXTURE, root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('dependencies = ["gpctl"]', 'dependencies = ["gpctl[otel]"]')
+    )
+    (root / "pkg" / "acme_bundle" / "plugin.py").write_text(TRACING_PLUGIN)
+    result = build(Project.find(root), skip_frontend=True)
+    assert result.warnings == ()
+    [artifact] = result.artifacts
+    assert artifact.contents_dir is not None
+    assert (artifact.contents_dir / "grpc").is_dir()  # grpcio's extension module
+    env = {**_grafana_env(tmp_path), "GF_INSTANCE_OTLP_ADDRESS": "127.0.0.1:4317"}
+    with launch_plugin(artifact.executable, cwd=tmp_path, env=env, timeout=60) as launched:
+        with launched.client() as client:
+            assert client.check_health().message == "tracing True"
+        launched.stop()
