@@ -220,20 +220,19 @@ async def _serve(plugin: _Plugin, listener: Listener | None) -> int:
     server = PluginServer(
         _runtime(plugin), plugin_id=plugin.plugin_id, housekeeping=True, on_shutdown=done.set
     )
-    tls = False
     if listener is not None:
         network, shown = listener.network, listener.shown
         server.load()  # the handshake line is out: nothing is gained by serving before the table is full
         await server.start(sock=listener.socket())
     else:
-        from gpctl.sdk._protocol._mtls import TlsTerminator, auto_mtls, private_socket_path
+        from gpctl.sdk._protocol._mtls import auto_mtls
 
-        mtls, tls = auto_mtls(os.environ), True
+        mtls = auto_mtls(os.environ)
         assert mtls is not None  # PLUGIN_CLIENT_CERT is set: that is why there is no listener
-        bound = await server.start(f"unix:{private_socket_path()}", defer=True)
-        network, shown = "tcp", TlsTerminator(mtls, bound).start()
+        server.load()  # before accepting, so every call finds its handler
+        network = "tcp"
+        shown = await server.server.start("127.0.0.1:0", ssl=mtls.ssl_context())
         _handshake(network, shown, "|" + mtls.handshake_cert)
-    server.load()  # before the loop runs again, so every call finds its handler
     threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
     logger.debug(
         "plugin serving", extra={"address": shown, "services": ",".join(server.services), "pid": os.getpid()}
@@ -246,7 +245,7 @@ async def _serve(plugin: _Plugin, listener: Listener | None) -> int:
         await asyncio.wait_for(server.stop(0.2), timeout=1.0)
     except (asyncio.TimeoutError, Exception) as exc:  # exit anyway: the host waits only 2 s
         logger.debug("stopping the server did not finish cleanly: %s", exc)
-    if network == "unix" and not tls:
+    if network == "unix":
         with contextlib.suppress(FileNotFoundError):
             os.unlink(shown)  # noqa: PTH108
     return 0

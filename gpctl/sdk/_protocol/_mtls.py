@@ -8,33 +8,28 @@ one-time certificate and passes its PEM in `PLUGIN_CLIENT_CERT`; the plugin answ
 - serve TLS 1.2+ that requires a client certificate signed by the host's certificate;
 - print its certificate's DER, base64 without padding, as the 6th field of the handshake line.
 
-grpcio's TLS stack (BoringSSL) neither signs nor verifies P-521 signatures in TLS, and go-plugin's client certificate
-is always P-521, so gRPC's own TLS cannot do this. Instead `TlsTerminator` accepts TLS with Python's `ssl` module
-(OpenSSL), checks the client certificate, and relays the decrypted HTTP/2 bytes to the plaintext gRPC server on a
-Unix socket in a private (0700) directory, so the only way in is through TLS.
+TLS ends in Python's `ssl` module (OpenSSL, which handles go-plugin's P-521 certificates) inside the plugin's own
+gRPC server: `serve()` passes `AutoMTLS.ssl_context()` to the server's TCP listener, so the only way in is through
+TLS with the host's certificate.
 
 The `cryptography` package (extra `gpctl[mtls]`) is imported only when a host asks for AutoMTLS.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import datetime as dt
 import ssl
 import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["AutoMTLS", "TlsTerminator", "auto_mtls", "generate_certificate", "handshake_field"]
+__all__ = ["AutoMTLS", "auto_mtls", "generate_certificate", "handshake_field"]
 
 CLIENT_CERT_ENV = "PLUGIN_CLIENT_CERT"
 _VALIDITY = dt.timedelta(hours=262980)
-_CHUNK = 256 * 1024
 
 
 def handshake_field(der: bytes) -> str:
@@ -140,97 +135,3 @@ def auto_mtls(env: Mapping[str, str], *, curve: Literal["P-521", "P-256"] = "P-5
             f"`{CLIENT_CERT_ENV}` does not hold a PEM certificate, so AutoMTLS cannot be set up."
         ) from None
     return AutoMTLS(client_pem.encode() + b"\n", cert_pem, key_pem, handshake_field(der))
-
-
-def private_socket_path() -> str:
-    """A Unix socket path inside a fresh 0700 directory, for the plaintext server behind the terminator."""
-    directory = tempfile.mkdtemp(prefix="gpctl-plugin-")
-    Path(directory).chmod(0o700)
-    return str(Path(directory) / "grpc.sock")
-
-
-class TlsTerminator:
-    """Accept mutual TLS on `127.0.0.1:<port>` and relay each connection to the plaintext gRPC `inner` address.
-
-    Runs its own event loop in a daemon thread. `inner` is `unix:/path` or `host:port`.
-    """
-
-    def __init__(self, tls: AutoMTLS, inner: str, host: str = "127.0.0.1") -> None:
-        self.tls = tls
-        self.inner = inner
-        self.host = host
-        self.port = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._server: asyncio.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def address(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    def start(self) -> str:
-        """Start listening; return the `host:port` to put in the handshake line."""
-        ready = threading.Event()
-        errors: list[BaseException] = []
-
-        def run() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                self._server = loop.run_until_complete(
-                    asyncio.start_server(self._relay, self.host, 0, ssl=self.tls.ssl_context())
-                )
-                self.port = self._server.sockets[0].getsockname()[1]
-            except BaseException as exc:  # reported to start()
-                errors.append(exc)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.close()
-
-        self._thread = threading.Thread(target=run, name="gpctl-automtls", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if errors:
-            raise errors[0]
-        return self.address
-
-    def stop(self) -> None:
-        loop, server = self._loop, self._server
-        if loop is None or server is None:
-            return
-
-        def close() -> None:
-            server.close()
-            loop.stop()
-
-        loop.call_soon_threadsafe(close)
-        if self._thread is not None:
-            self._thread.join(2)
-
-    async def _open_inner(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        if self.inner.startswith("unix:"):
-            return await asyncio.open_unix_connection(self.inner[len("unix:") :])
-        host, _, port = self.inner.rpartition(":")
-        return await asyncio.open_connection(host, int(port))
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            inner_reader, inner_writer = await self._open_inner()
-        except OSError:
-            writer.close()
-            return
-        await asyncio.gather(_pipe(reader, inner_writer), _pipe(inner_reader, writer))
-
-
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while data := await reader.read(_CHUNK):
-            writer.write(data)
-            await writer.drain()
-    except (OSError, ssl.SSLError):
-        pass
-    finally:
-        with contextlib.suppress(OSError, RuntimeError, ssl.SSLError):
-            writer.close()

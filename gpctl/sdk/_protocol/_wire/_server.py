@@ -1,4 +1,4 @@
-"""The server: a method table, listeners on TCP or Unix sockets, graceful stop with GOAWAY."""
+"""The server: a method table, listeners on TCP (optionally TLS) or Unix sockets, graceful stop with GOAWAY."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._call import Method
 from ._connection import Connection
+
+if TYPE_CHECKING:
+    from ssl import SSLContext
 
 __all__ = ["Server", "add_service"]
 
@@ -36,29 +39,34 @@ class Server:
             self._terminated = asyncio.Event()
         return self._terminated
 
-    async def start(self, address: str | None = None, *, sock: socket.socket | None = None) -> str:
+    async def start(
+        self, address: str | None = None, *, sock: socket.socket | None = None, ssl: SSLContext | None = None
+    ) -> str:
         """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`) or an already bound `sock`.
 
-        Returns the bound address in the same form.
+        With `ssl`, connections speak TLS with that context (TCP only). Returns the bound address in the same form.
         """
         loop = asyncio.get_running_loop()
         self._event()
+        unix = sock.family == socket.AF_UNIX if sock is not None else (address or "").startswith("unix:")
+        if ssl is not None and unix:
+            raise ValueError("TLS is served on TCP only, not on a Unix socket.")
         if sock is not None:
-            if sock.family == socket.AF_UNIX:
+            if unix:
                 listener = await loop.create_unix_server(lambda: Connection(self), sock=sock)
             else:
-                listener = await loop.create_server(lambda: Connection(self), sock=sock)
+                listener = await loop.create_server(lambda: Connection(self), sock=sock, ssl=ssl)
             self._listeners.append(listener)
             name = sock.getsockname()
             return f"unix:{name}" if isinstance(name, str) else f"{name[0]}:{name[1]}"
         assert address is not None
-        if address.startswith("unix:"):
+        if unix:
             listener = await loop.create_unix_server(lambda: Connection(self), address[len("unix:") :])
             self._listeners.append(listener)
             return address
         host, _, port = address.rpartition(":")
         listener = await loop.create_server(
-            lambda: Connection(self), host.strip("[]") or "127.0.0.1", int(port), reuse_address=True
+            lambda: Connection(self), host.strip("[]") or "127.0.0.1", int(port), reuse_address=True, ssl=ssl
         )
         self._listeners.append(listener)
         bound = listener.sockets[0].getsockname()
