@@ -222,16 +222,14 @@ async def _serve(plugin: _Plugin, listener: Listener | None) -> int:
     )
     if listener is not None:
         network, shown = listener.network, listener.shown
-        server.load()  # the handshake line is out: nothing is gained by serving before the table is full
         await server.start(sock=listener.socket())
     else:
         from gpctl.sdk._protocol._mtls import auto_mtls
 
         mtls = auto_mtls(os.environ)
         assert mtls is not None  # PLUGIN_CLIENT_CERT is set: that is why there is no listener
-        server.load()  # before accepting, so every call finds its handler
         network = "tcp"
-        shown = await server.server.start("127.0.0.1:0", ssl=mtls.ssl_context())
+        shown = await server.start("127.0.0.1:0", ssl=mtls.ssl_context())
         _handshake(network, shown, "|" + mtls.handshake_cert)
     threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
     logger.debug(

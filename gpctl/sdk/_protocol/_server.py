@@ -4,10 +4,9 @@
 plugin needs them and returns their names. The go-plugin housekeeping services are added separately (only under a
 go-plugin host; `serve_standalone` serves the pluginv2 services alone).
 
-Listening needs only the wire server: `load()` fills its method table (runtime, protobuf messages, servicers).
-`serve()` starts listening with `defer=True`, prints the handshake line, then calls `load()` before the event loop
-runs again, so no call is routed before the table is complete while the handshake does not wait for protobuf and
-the SDK's request code.
+`load()` fills the method table (runtime, protobuf messages, servicers) and `start()` calls it before accepting,
+so no call is routed before the table is complete. Under a host, `serve()` has printed the handshake line on a
+socket bound earlier (`gpctl.sdk._listen`), so the handshake waits for none of this.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ from typing import TYPE_CHECKING
 from ._wire import Server, add_service
 
 if TYPE_CHECKING:
+    from ssl import SSLContext
+
     from gpctl.sdk._dispatch import Runtime
 
     from ._servicers import ContextMaker, Housekeeping
@@ -142,18 +143,20 @@ class PluginServer:
         self.loaded = True
 
     async def start(
-        self, address: str | None = None, *, defer: bool = False, sock: socket.socket | None = None
+        self,
+        address: str | None = None,
+        *,
+        sock: socket.socket | None = None,
+        ssl: SSLContext | None = None,
     ) -> str:
-        """Listen on `address` (`host:port`, port 0 picks one, or `unix:/path`) or on the bound, listening
-        `sock`; return the bound address.
+        """Load the method table, then listen on `address` (`host:port`, port 0 picks one, or `unix:/path`) or on
+        the bound, listening `sock`, with TLS when `ssl` is given; return the bound address.
 
-        With `defer=True` the method table stays empty until `load()`: call it before the event loop runs again.
         `load()` widens the loop's default executor, where sync handlers run, to `HANDLER_THREADS` threads so
         slow sync handlers (downstream calls) do not queue behind each other as with asyncio's cpu+4 default.
         """
-        if not defer:
-            self.load()
-        return await self.server.start(address, sock=sock)
+        self.load()
+        return await self.server.start(address, sock=sock, ssl=ssl)
 
     async def stop(self, grace: float | None = 0.5) -> None:
         if self.housekeeping is not None:
