@@ -231,7 +231,10 @@ async def _serve(plugin: _Plugin, listener: Listener | None) -> int:
         network = "tcp"
         shown = await server.start("127.0.0.1:0", ssl=mtls.ssl_context())
         _handshake(network, shown, "|" + mtls.handshake_cert)
-    threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True).start()
+    # pyarrow loads in the background, a moment later: the host connects and opens its streams right after the
+    # handshake, and an import holding the GIL meanwhile would delay that first answer by ~20 ms.
+    warm = threading.Thread(target=_warm_up, name="gpctl-warm-up", daemon=True)
+    loop.call_later(0.05, warm.start)
     logger.debug(
         "plugin serving", extra={"address": shown, "services": ",".join(server.services), "pid": os.getpid()}
     )
