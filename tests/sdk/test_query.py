@@ -182,8 +182,9 @@ def test_fallback_handler_receives_every_type() -> None:
         assert client.query("whatever", {"a": 1})["A"].frames[0].name == "whatever"
 
 
-def test_concurrency_follows_grafanas_advice() -> None:
-    ds = Datasource("limit-datasource")
+def counting_datasource(plugin_id: str) -> tuple[Datasource, dict[str, int]]:
+    """A datasource whose `q` queries take 50 ms and count how many run at once (`running["max"]`)."""
+    ds = Datasource(plugin_id)
     running = {"now": 0, "max": 0}
 
     @ds.query("q")
@@ -194,6 +195,11 @@ def test_concurrency_follows_grafanas_advice() -> None:
         running["now"] -= 1
         return Frame("q", Field("v", [1]))
 
+    return ds, running
+
+
+def test_concurrency_follows_grafanas_advice() -> None:
+    ds, running = counting_datasource("limit-datasource")
     with PluginClient(ds, grafana_config={"GF_CONCURRENT_QUERY_COUNT": "2"}) as client:
         result = client.query_many([{"ref_id": str(i), "query_type": "q"} for i in range(6)])
     assert len(result) == 6 and all(r.status == 200 for r in result.values())
@@ -251,17 +257,7 @@ def test_slow_sync_handlers_do_not_queue_behind_each_other() -> None:
 def test_chunked_queries_follow_grafanas_concurrency_advice() -> None:
     from gpctl.sdk._protocol._chunked import query_chunked
 
-    ds = Datasource("chunked-limit-datasource")
-    running = {"now": 0, "max": 0}
-
-    @ds.query("q")
-    async def q(query: DataQuery, ctx: PluginContext) -> Frame:
-        running["now"] += 1
-        running["max"] = max(running["max"], running["now"])
-        await asyncio.sleep(0.05)
-        running["now"] -= 1
-        return Frame("q", Field("v", [1]))
-
+    ds, running = counting_datasource("chunked-limit-datasource")
     with PluginClient(ds, grafana_config={"GF_CONCURRENT_QUERY_COUNT": "2"}) as client:
         queries = [{"ref_id": str(i), "query_type": "q", "model": {}, "time_range": (0, 1)} for i in range(6)]
         chunks, code = query_chunked(client._ready().channel, client._ctx(), queries)

@@ -84,10 +84,27 @@ def test_unknown_method_is_unimplemented() -> None:
     run(main)
 
 
-def test_abort_sends_its_code_and_details_verbatim() -> None:
-    async def handler(request: bytes, context: Any) -> bytes:
-        await context.abort(StatusCode.NOT_FOUND, "näme `x` 100%")
+async def _abort(request: bytes, context: Any) -> bytes:
+    await context.abort(StatusCode.NOT_FOUND, "näme `x` 100%")
 
+
+async def _set_code(request: bytes, context: Any) -> bytes:
+    context.set_code(StatusCode.INVALID_ARGUMENT)
+    context.set_details("The field `a` is required.")
+    return b"ignored"
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "details"),
+    [
+        (_abort, grpc.StatusCode.NOT_FOUND, "näme `x` 100%"),
+        (_set_code, grpc.StatusCode.INVALID_ARGUMENT, "The field `a` is required."),
+    ],
+    ids=["abort", "set_code"],
+)
+def test_a_handler_ends_a_unary_call_with_its_code_and_details_verbatim(
+    handler: Any, status: grpc.StatusCode, details: str
+) -> None:
     async def main() -> None:
         async with (
             serving({ECHO: Method(handler)}) as (_, address),
@@ -95,27 +112,8 @@ def test_abort_sends_its_code_and_details_verbatim() -> None:
         ):
             with pytest.raises(grpc.aio.AioRpcError) as raised:
                 await channel.unary_unary(ECHO)(b"x")
-            assert raised.value.code() == grpc.StatusCode.NOT_FOUND
-            assert raised.value.details() == "näme `x` 100%"
-
-    run(main)
-
-
-def test_set_code_and_details_end_a_unary_call_with_that_status() -> None:
-    async def handler(request: bytes, context: Any) -> bytes:
-        context.set_code(StatusCode.INVALID_ARGUMENT)
-        context.set_details("The field `a` is required.")
-        return b"ignored"
-
-    async def main() -> None:
-        async with (
-            serving({ECHO: Method(handler)}) as (_, address),
-            grpc.aio.insecure_channel(address) as channel,
-        ):
-            with pytest.raises(grpc.aio.AioRpcError) as raised:
-                await channel.unary_unary(ECHO)(b"x")
-            assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-            assert raised.value.details() == "The field `a` is required."
+            assert raised.value.code() == status
+            assert raised.value.details() == details
 
     run(main)
 
