@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["Listener", "bind", "chgrp_socket", "listen_address"]
+__all__ = ["Listener", "bind", "chgrp_socket"]
 
 BACKLOG = 128
 
@@ -31,32 +31,24 @@ class Listener:
         return socket.socket(self.raw.family, self.raw.type, fileno=self.raw.detach())
 
 
-def listen_address() -> tuple[str, str]:
-    """(address for the server, handshake network) from go-plugin's environment."""
+def bind() -> Listener:
+    """Bind and listen where go-plugin's environment says: a Unix socket in `PLUGIN_UNIX_SOCKET_DIR`, else
+    127.0.0.1 on a free port."""
+    import _socket
+
     socket_dir = os.environ.get("PLUGIN_UNIX_SOCKET_DIR", "").strip()
     if socket_dir:
         # go-plugin makes a temporary file named plugin* there and removes it; only its name is used.
-        return f"unix:{os.path.join(socket_dir, 'plugin' + os.urandom(8).hex())}", "unix"  # noqa: PTH118
-    return "127.0.0.1:0", "tcp"
-
-
-def bind() -> Listener:
-    """Bind and listen where go-plugin's environment says (a Unix socket in `PLUGIN_UNIX_SOCKET_DIR`, else
-    127.0.0.1 on a free port)."""
-    import _socket
-
-    address, network = listen_address()
-    if network == "unix":
-        path = address[len("unix:") :]
+        path = os.path.join(socket_dir, "plugin" + os.urandom(8).hex())  # noqa: PTH118
         raw = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         raw.bind(path)
         raw.listen(BACKLOG)
         chgrp_socket(path)
-        return Listener(raw, network, path)
+        return Listener(raw, "unix", path)
     raw = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
     raw.bind(("127.0.0.1", 0))
     raw.listen(BACKLOG)
-    return Listener(raw, network, f"127.0.0.1:{raw.getsockname()[1]}")
+    return Listener(raw, "tcp", f"127.0.0.1:{raw.getsockname()[1]}")
 
 
 def chgrp_socket(path: str) -> None:

@@ -97,8 +97,7 @@ def _run_locator(address: str) -> NoReturn:
     host_port = address[1:] if address.startswith(":") else address
     if host_port == address and ":" not in address:
         host_port = f"127.0.0.1:{address}"
-    sys.stdout.write(f"1|2|tcp|{host_port}|grpc\n")
-    sys.stdout.flush()
+    _write_handshake("tcp", host_port)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Serve nothing and live until the host kills us (Grafana sends SIGKILL after Shutdown's grace). stdin is not
     # watched: Grafana often passes /dev/null, and an exit would make it restart the plugin every second. A host
@@ -169,11 +168,11 @@ def serve(plugin: _Plugin, *, build_info: Mapping[str, str] | None = None) -> No
     _logging.install(logging.DEBUG)
     _use_system_allocator()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _note_terminate)  # until the event loop handles it
     listener = None
     if not os.environ.get("PLUGIN_CLIENT_CERT", "").strip():
         from gpctl.sdk._listen import bind
 
-        signal.signal(signal.SIGTERM, _note_terminate)  # until the event loop handles it
         listener = bind()
         _handshake(listener.network, listener.shown)
     import asyncio
@@ -191,9 +190,14 @@ def _note_terminate(signum: int, frame: object) -> None:
     _terminate_requested = True
 
 
-def _handshake(network: str, shown: str, cert: str = "") -> None:
-    sys.stdout.write(f"1|2|{network}|{shown}|grpc{cert}\n")
+def _write_handshake(network: str, address: str, cert: str = "") -> None:
+    """go-plugin's handshake line: core protocol 1, app protocol 2, the address, gRPC, and AutoMTLS's cert."""
+    sys.stdout.write(f"1|2|{network}|{address}|grpc{cert}\n")
     sys.stdout.flush()
+
+
+def _handshake(network: str, shown: str, cert: str = "") -> None:
+    _write_handshake(network, shown, cert)
     _guard_stdout()
 
 

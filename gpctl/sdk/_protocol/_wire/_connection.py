@@ -271,20 +271,16 @@ class Connection(FlowControl, asyncio.Protocol):
         stream.metadata = tuple(metadata)
         if method.client_streaming:
             stream.messages = asyncio.Queue()
-            if stream.remote_closed:
-                stream.messages.put_nowait(None)
             self._start(stream)
-        elif stream.remote_closed:
-            stream.finish(StatusCode.INTERNAL, "The request does not hold exactly one message.")
+        if stream.remote_closed:
+            self._end_of_request(stream)
 
     def _start(self, stream: Stream) -> None:
         method = stream.method
         assert method is not None
-        context = ServicerContext(stream, method, stream.metadata)
-        wrap = self.server.wrap
-        if wrap is not None:
-            method = wrap(stream.path, method)
-        stream.task = self.loop.create_task(run_call(stream, method, context))
+        stream.task = self.loop.create_task(
+            run_call(stream, method, ServicerContext(stream, method, stream.metadata))
+        )
 
 
 def _unpad(payload: bytes) -> bytes:

@@ -20,7 +20,7 @@ __all__ = ["Server", "add_service"]
 class Server:
     """A gRPC server on asyncio speaking HTTP/2 itself (no grpcio).
 
-    `wrap(path, method)`, when given, may replace each call's method (interceptors such as tracing).
+    `wrap(path, method)`, when given, may replace each method as it is added (interceptors such as tracing).
     """
 
     def __init__(self, *, max_receive: int, wrap: Callable[[str, Method], Method] | None = None) -> None:
@@ -32,7 +32,7 @@ class Server:
         self._terminated: asyncio.Event | None = None
 
     def add_method(self, path: str, method: Method) -> None:
-        self.methods[path] = method
+        self.methods[path] = self.wrap(path, method) if self.wrap is not None else method
 
     def _event(self) -> asyncio.Event:
         if self._terminated is None:

@@ -17,11 +17,20 @@ __all__ = ["Stream"]
 _MAX_DETAILS = 4096
 
 
+_OK_BLOCK = f.status_block(0)
+
+
+def _headers(stream_id: int) -> bytes:
+    return f.frame(f.HEADERS, f.END_HEADERS, stream_id, f.RESPONSE_HEADERS)
+
+
 def _ok_trailers(stream_id: int) -> bytes:
     return f.frame(f.HEADERS, f.END_HEADERS | f.END_STREAM, stream_id, _OK_BLOCK)
 
 
-_OK_BLOCK = f.status_block(0)
+def _framed(payload: bytes) -> bytes:
+    """A gRPC length-prefixed message (uncompressed)."""
+    return b"\x00" + len(payload).to_bytes(4, "big") + payload
 
 
 class Stream:
@@ -95,7 +104,7 @@ class Stream:
     def _write_headers(self) -> None:
         if not self.headers_sent:
             self.headers_sent = True
-            self.conn.write(f.frame(f.HEADERS, f.END_HEADERS, self.id, f.RESPONSE_HEADERS))
+            self.conn.write(_headers(self.id))
 
     async def send_unary(self, payload: bytes, code: StatusCode, details: str) -> None:
         """Send a unary response and the trailers; one write when the flow-control windows allow."""
@@ -115,9 +124,7 @@ class Stream:
             self.send_window -= size
             self.headers_sent = True
             conn.write(
-                f.frame(f.HEADERS, f.END_HEADERS, self.id, f.RESPONSE_HEADERS)
-                + f.frame(f.DATA, 0, self.id, b"\x00" + len(payload).to_bytes(4, "big") + payload)
-                + _ok_trailers(self.id)
+                _headers(self.id) + f.frame(f.DATA, 0, self.id, _framed(payload)) + _ok_trailers(self.id)
             )
             self._close()
             return
@@ -129,7 +136,7 @@ class Stream:
         if self.closed:
             raise asyncio.CancelledError
         self._write_headers()
-        data = memoryview(b"\x00" + len(payload).to_bytes(4, "big") + payload)
+        data = memoryview(_framed(payload))
         conn = self.conn
         pos = 0
         while pos < len(data):
@@ -182,16 +189,9 @@ class Stream:
 
     def reset(self) -> None:
         """The peer reset the stream (or the connection went away): cancel the handler, send nothing more."""
-        self.cancelled = True
         if not self.closed:
-            self.closed = True
-            self.conn.streams.pop(self.id, None)
-            if self.timer is not None:
-                self.timer.cancel()
-            self.conn.stream_closed()
-        self.wake()
-        if self.task is not None:
-            self.task.cancel()
+            self._close()
+        self._cancel_handler()
 
     def set_deadline(self, seconds: float, loop: asyncio.AbstractEventLoop) -> None:
         self.deadline = time.monotonic() + seconds
@@ -205,8 +205,11 @@ class Stream:
         """End the call from outside its handler with `code` (deadline, oversized request) and cancel the handler."""
         if self.closed:
             return
-        self.cancelled = True
         self.finish(code, details)
+        self._cancel_handler()
+
+    def _cancel_handler(self) -> None:
+        self.cancelled = True
         self.wake()
         if self.task is not None:
             self.task.cancel()
