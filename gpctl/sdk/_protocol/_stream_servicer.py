@@ -133,6 +133,12 @@ class StreamRun:
     error: str = ""
 
 
+def _stub(channel: grpc.Channel) -> Any:
+    from .pluginv2 import backend_pb2_grpc  # grpc's stubs: imported by clients only
+
+    return backend_pb2_grpc.StreamStub(channel)
+
+
 def _payload(data: Any) -> bytes:
     if data is None:
         return b""
@@ -144,9 +150,7 @@ def _payload(data: Any) -> bytes:
 def subscribe(
     channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
 ) -> SubscribeResult:
-    from .pluginv2 import backend_pb2_grpc as pb_grpc
-
-    stub = pb_grpc.StreamStub(channel)
+    stub = _stub(channel)
     answer = stub.SubscribeStream(
         pb.SubscribeStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
     )
@@ -156,9 +160,7 @@ def subscribe(
 def publish(
     channel: grpc.Channel, ctx: pb.PluginContext, path: str, data: Any, timeout: float
 ) -> PublishResult:
-    from .pluginv2 import backend_pb2_grpc as pb_grpc
-
-    stub = pb_grpc.StreamStub(channel)
+    stub = _stub(channel)
     answer = stub.PublishStream(
         pb.PublishStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
     )
@@ -175,9 +177,7 @@ def run(
 ) -> StreamRun:
     import grpc
 
-    from .pluginv2 import backend_pb2_grpc as pb_grpc
-
-    stub = pb_grpc.StreamStub(channel)
+    stub = _stub(channel)
     call = stub.RunStream(
         pb.RunStreamRequest(pluginContext=ctx, path=path, data=_payload(data)), timeout=timeout
     )
